@@ -1,0 +1,49 @@
+# Plinth developer commands. `make test` is what CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Prefer a local Python 3.13 (pyenv); otherwise uv finds or downloads one (.python-version).
+PY313 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
+export UV_PYTHON := $(or $(PY313),3.13)
+UV := $(or $(shell command -v uv 2>/dev/null),$(HOME)/.local/bin/uv)
+RUN := $(UV) run --frozen
+SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} \
+	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-dummy} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-dummy}
+
+.PHONY: help install lint format typecheck unit integration e2e test validate build deploy run bench pr clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+
+install: ## create .venv with runtime and dev dependencies (uv.lock)
+	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv
+	$(UV) sync --frozen
+
+lint: install ## ruff lint and format check
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+
+format: install ## apply ruff formatting and fixes
+	$(RUN) ruff check --fix .
+	$(RUN) ruff format .
+
+typecheck: install ## mypy --strict on layers/, functions/ and tools/
+	$(RUN) mypy layers functions tools
+
+test: lint typecheck ## lint, types and the whole pytest suite (unit, integration, e2e)
+	$(RUN) pytest
+
+validate: ## sam validate --lint (needs `uv tool install aws-sam-cli`)
+	$(SAM_ENV) sam validate --lint
+
+build: ## sam build, then precompile .pyc (Lambda's filesystem is read-only)
+	PATH="$(dir $(UV_PYTHON)):$$PATH" $(SAM_ENV) sam build
+	$(UV_PYTHON) -m compileall -q -j0 --invalidation-mode unchecked-hash .aws-sam/build
+
+deploy: build ## sam deploy --guided
+	sam deploy --guided
+
+pr: test validate ## everything a reviewer would run
+
+clean: ## remove build and cache output
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache .coverage

@@ -1,0 +1,36 @@
+"""ANY on a known path whose method has no route: 405 with `Allow` (SPEC §3).
+
+API Gateway prefers an explicit method over `ANY`, so only wrong methods arrive here,
+after the authorizer (401 comes first, as SPEC §3 orders).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from plinth.api import create_app, handle
+from plinth.errors import MethodNotAllowed
+from plinth.observability import logger, metrics
+from plinth.routes import ALLOWED_METHODS
+
+app = create_app()
+_ALL = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+@app.route("/v1/resources", method=_ALL)
+def resources_collection() -> Any:
+    raise MethodNotAllowed(app.current_event.http_method, ALLOWED_METHODS["/v1/resources"])
+
+
+@app.route("/v1/resources/<resource_id>", method=_ALL)
+def resources_item(resource_id: str) -> Any:
+    del resource_id
+    raise MethodNotAllowed(app.current_event.http_method, ALLOWED_METHODS["/v1/resources/{id}"])
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(app, event, context, scope=None)

@@ -1,0 +1,1 @@
+"""Plinth: the shared package every Lambda function imports (shipped as a layer)."""

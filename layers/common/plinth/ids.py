@@ -1,0 +1,111 @@
+"""Prefixed, time-sortable identifiers.
+
+Resource, job and key ids carry a ULID body: 48 bits of millisecond time then 80 bits
+of randomness, in Crockford base32. Within one millisecond in one process the body is
+incremented instead of redrawn, so ids minted by one process sort in creation order and
+DynamoDB sort keys give newest-first lists for free.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_BODY_LEN = 26
+_RANDOM_BITS = 80
+_MAX_RANDOM = (1 << _RANDOM_BITS) - 1
+
+RESOURCE_PREFIX = "res_"
+JOB_PREFIX = "job_"
+KEY_PREFIX = "key_"
+WORKSPACE_PREFIX = "ws_"
+
+_ULID_BODY = f"[{_ALPHABET}]{{{_BODY_LEN}}}"
+WORKSPACE_ID_PATTERN = r"^ws_[A-Za-z0-9_-]{1,64}$"
+
+
+class UlidGenerator:
+    """Monotonic ULID bodies; thread-safe."""
+
+    def __init__(self, clock_ms: Callable[[], int] | None = None) -> None:
+        self._clock_ms = clock_ms or (lambda: time.time_ns() // 1_000_000)
+        self._lock = threading.Lock()
+        self._last_ms = -1
+        self._last_random = 0
+
+    def new(self) -> str:
+        with self._lock:
+            now = self._clock_ms()
+            if now <= self._last_ms:
+                # Same (or an earlier, skewed) millisecond: keep the last time, bump randomness.
+                now = self._last_ms
+                if self._last_random == _MAX_RANDOM:
+                    now += 1
+                    self._last_random = secrets.randbits(_RANDOM_BITS) >> 1
+                else:
+                    self._last_random += 1
+            else:
+                # Leave headroom in the random part so increments rarely overflow.
+                self._last_random = secrets.randbits(_RANDOM_BITS) >> 1
+            self._last_ms = now
+            return encode_ulid(now, self._last_random)
+
+
+def _int_to_body(value: int) -> str:
+    chars = []
+    for _ in range(_BODY_LEN):
+        chars.append(_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(chars))
+
+
+def _body_to_int(body: str) -> int:
+    value = 0
+    for char in body:
+        value = (value << 5) | _ALPHABET.index(char)
+    return value
+
+
+def encode_ulid(timestamp_ms: int, randomness: int) -> str:
+    return _int_to_body((timestamp_ms << _RANDOM_BITS) | randomness)
+
+
+def ulid_timestamp_ms(body: str) -> int:
+    return _body_to_int(body) >> _RANDOM_BITS
+
+
+def ulid_to_bytes(body: str) -> bytes:
+    """The 16 raw bytes of a ULID body (its 128-bit value)."""
+    return _body_to_int(body).to_bytes(16, "big")
+
+
+def ulid_from_bytes(raw: bytes) -> str:
+    return _int_to_body(int.from_bytes(raw, "big"))
+
+
+_generator = UlidGenerator()
+
+
+def new_resource_id() -> str:
+    return RESOURCE_PREFIX + _generator.new()
+
+
+def new_job_id() -> str:
+    return JOB_PREFIX + _generator.new()
+
+
+def new_key_id() -> str:
+    return KEY_PREFIX + _generator.new()
+
+
+def is_id(value: str, prefix: str) -> bool:
+    """True when `value` is a well-formed id of this type (cheap check before any lookup)."""
+    return re.fullmatch(re.escape(prefix) + _ULID_BODY, value) is not None
+
+
+def is_workspace_id(value: str) -> bool:
+    return re.fullmatch(WORKSPACE_ID_PATTERN, value) is not None

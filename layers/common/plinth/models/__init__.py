@@ -1,0 +1,1 @@
+"""API, domain and DynamoDB-item models, kept apart with explicit conversions."""

@@ -1,0 +1,43 @@
+"""Who is calling: the authorizer's verdict, carried in the request context."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Scope(StrEnum):
+    READ = "resources:read"
+    WRITE = "resources:write"
+
+
+class Caller(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    workspace_id: str
+    key_id: str
+    scopes: frozenset[str]
+    rate_limit: int | None
+
+    def to_authorizer_context(self) -> dict[str, str | int]:
+        """API Gateway context values must be strings, numbers or booleans."""
+        context: dict[str, str | int] = {
+            "workspaceId": self.workspace_id,
+            "keyId": self.key_id,
+            "scopes": ",".join(sorted(self.scopes)),
+        }
+        if self.rate_limit is not None:
+            context["rateLimit"] = self.rate_limit
+        return context
+
+    @classmethod
+    def from_authorizer_context(cls, context: dict[str, Any]) -> Caller:
+        raw_limit = context.get("rateLimit")
+        return cls(
+            workspace_id=str(context["workspaceId"]),
+            key_id=str(context["keyId"]),
+            scopes=frozenset(s for s in str(context.get("scopes", "")).split(",") if s),
+            rate_limit=int(raw_limit) if raw_limit not in (None, "") else None,
+        )

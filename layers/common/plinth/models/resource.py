@@ -1,0 +1,97 @@
+"""Resources: request bodies, the domain object, the API shape and the DynamoDB item."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from plinth.models.types import Description, Metadata, Name, ResourceStatus
+from plinth.timeutil import format_ms
+
+_REQUEST = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class ResourceCreate(BaseModel):
+    """Body of POST /v1/resources. `status` is not settable here: it is an unknown field."""
+
+    model_config = _REQUEST
+
+    name: Name
+    description: Description | None = None
+    metadata: Metadata = Field(default_factory=dict)
+
+
+class ResourcePatch(BaseModel):
+    """Body of PATCH /v1/resources/{id}. Only fields that were sent change."""
+
+    model_config = _REQUEST
+
+    name: Name | None = None
+    description: Description | None = None
+    status: ResourceStatus | None = None
+    metadata: Metadata | None = None
+
+    def changes(self) -> dict[str, Any]:
+        """The sent fields with their new values; `name: null` was rejected by validation."""
+        return {field: getattr(self, field) for field in self.model_fields_set}
+
+
+class Resource(BaseModel):
+    """The domain object."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    workspace_id: str
+    name: str
+    description: str | None
+    status: ResourceStatus
+    metadata: dict[str, str]
+    created_at: int
+    updated_at: int
+
+
+class ResourceResponse(BaseModel):
+    """The API shape of a resource (camelCase, millisecond ISO timestamps)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    id: str
+    object: Literal["resource"] = "resource"
+    name: str
+    description: str | None
+    status: ResourceStatus
+    metadata: dict[str, str]
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_domain(cls, resource: Resource) -> ResourceResponse:
+        return cls(
+            id=resource.id,
+            name=resource.name,
+            description=resource.description,
+            status=resource.status,
+            metadata=resource.metadata,
+            created_at=format_ms(resource.created_at),
+            updated_at=format_ms(resource.updated_at),
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class ListResponse(BaseModel):
+    """`{"object": "list", "data": [...], "hasMore": bool, "nextCursor": str | null}`."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    object: Literal["list"] = "list"
+    data: list[dict[str, Any]]
+    has_more: bool
+    next_cursor: str | None
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)

@@ -1,0 +1,182 @@
+"""Resources in DynamoDB.
+
+Table keys: `workspaceId` (HASH), `id` (RANGE). GSI `byStatus`: `workspaceStatus`
+(`<workspace>#<status>`, HASH), `id` (RANGE). Ids are time-sortable, so both orderings
+are newest-first with `ScanIndexForward=False`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from plinth.errors import ConditionFailed, DependencyUnavailable, NotFound
+from plinth.models.items import ResourceItem, status_key
+from plinth.models.resource import Resource
+from plinth.models.types import ResourceStatus
+from plinth.repositories.aws import aws_errors, dynamodb, from_attributes, to_attributes
+
+STATUS_INDEX = "byStatus"
+_NOT_FOUND = "No such resource."
+_UPDATE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[Resource]
+    has_more: bool
+
+
+class ResourceRepository(Protocol):
+    def create(self, resource: Resource) -> None: ...
+    def get(self, workspace_id: str, resource_id: str) -> Resource: ...
+    def update(
+        self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
+    ) -> Resource: ...
+    def delete(self, workspace_id: str, resource_id: str) -> None: ...
+    def list(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        status: ResourceStatus | None,
+        after_id: str | None,
+    ) -> Page: ...
+
+
+class DynamoResourceRepository:
+    def __init__(self, table_name: str) -> None:
+        self._table = table_name
+
+    def create(self, resource: Resource) -> None:
+        item = ResourceItem.from_domain(resource).model_dump(mode="json")
+        with aws_errors("create resource"):
+            dynamodb().put_item(
+                TableName=self._table,
+                Item=to_attributes(item),
+                ConditionExpression="attribute_not_exists(id)",
+            )
+
+    def get(self, workspace_id: str, resource_id: str) -> Resource:
+        with aws_errors("get resource"):
+            response = dynamodb().get_item(
+                TableName=self._table, Key=self._key(workspace_id, resource_id)
+            )
+        if "Item" not in response:
+            raise NotFound(_NOT_FOUND, param="id")
+        return ResourceItem.model_validate(from_attributes(response["Item"])).to_domain()
+
+    def update(
+        self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
+    ) -> Resource:
+        """One conditional UpdateItem. `updatedAt` strictly advances: if the stored value is
+        not older than `now_ms` (same millisecond, clock skew), the write is retried once
+        just past it."""
+        sets = ["updatedAt = :now"]
+        removes: list[str] = []
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        for index, (field, value) in enumerate(sorted(changes.items())):
+            names[f"#f{index}"] = field
+            if value is None:
+                removes.append(f"#f{index}")
+                continue
+            sets.append(f"#f{index} = :v{index}")
+            values[f":v{index}"] = value.value if isinstance(value, ResourceStatus) else value
+            if field == "status":
+                sets.append("workspaceStatus = :ws")
+                values[":ws"] = status_key(workspace_id, value)
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": self._key(workspace_id, resource_id),
+            "UpdateExpression": expression,
+            "ConditionExpression": "attribute_exists(id) AND updatedAt < :now",
+            "ReturnValues": "ALL_NEW",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        for _attempt in range(_UPDATE_ATTEMPTS):
+            values[":now"] = now_ms
+            request["ExpressionAttributeValues"] = to_attributes(values)
+            try:
+                with aws_errors("update resource"):
+                    response = dynamodb().update_item(**request)
+            except ConditionFailed as failure:
+                old = _old_item(failure)
+                if old is None:
+                    raise NotFound(_NOT_FOUND, param="id") from failure
+                now_ms = int(old["updatedAt"]) + 1
+                continue
+            return ResourceItem.model_validate(from_attributes(response["Attributes"])).to_domain()
+        # Concurrent writers kept moving updatedAt past us: let the client retry.
+        raise DependencyUnavailable("The resource is being updated concurrently; retry.")
+
+    def delete(self, workspace_id: str, resource_id: str) -> None:
+        try:
+            with aws_errors("delete resource"):
+                dynamodb().delete_item(
+                    TableName=self._table,
+                    Key=self._key(workspace_id, resource_id),
+                    ConditionExpression="attribute_exists(id)",
+                )
+        except ConditionFailed as failure:
+            raise NotFound(_NOT_FOUND, param="id") from failure
+
+    def list(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        status: ResourceStatus | None,
+        after_id: str | None,
+    ) -> Page:
+        """Newest first. Asks for `limit + 1` items so `has_more` is exact.
+
+        Normally one Query. DynamoDB may stop early (1 MB of data read) or hand back an
+        empty page with a LastEvaluatedKey; then the query continues from there until it
+        has `limit + 1` items or the partition is exhausted.
+        """
+        query: dict[str, Any] = {"TableName": self._table, "ScanIndexForward": False}
+        if status is None:
+            query["KeyConditionExpression"] = "workspaceId = :pk"
+            partition = {":pk": workspace_id}
+        else:
+            query["IndexName"] = STATUS_INDEX
+            query["KeyConditionExpression"] = "workspaceStatus = :pk"
+            partition = {":pk": status_key(workspace_id, status)}
+        query["ExpressionAttributeValues"] = to_attributes(partition)
+        start_key: dict[str, Any] | None = None
+        if after_id is not None:
+            start = {"workspaceId": workspace_id, "id": after_id}
+            if status is not None:
+                start["workspaceStatus"] = status_key(workspace_id, status)
+            start_key = to_attributes(start)
+        wanted = limit + 1
+        found: list[Resource] = []
+        while len(found) < wanted:
+            if start_key is not None:
+                query["ExclusiveStartKey"] = start_key
+            query["Limit"] = wanted - len(found)
+            with aws_errors("list resources"):
+                response = dynamodb().query(**query)
+            found.extend(
+                ResourceItem.model_validate(from_attributes(raw)).to_domain()
+                for raw in response.get("Items", [])
+            )
+            start_key = response.get("LastEvaluatedKey")
+            if start_key is None:
+                break
+        return Page(items=found[:limit], has_more=len(found) > limit)
+
+    @staticmethod
+    def _key(workspace_id: str, resource_id: str) -> dict[str, Any]:
+        return to_attributes({"workspaceId": workspace_id, "id": resource_id})
+
+
+def _old_item(failure: ConditionFailed) -> dict[str, Any] | None:
+    cause = failure.__cause__
+    response: dict[str, Any] = getattr(cause, "response", {}) or {}
+    item = response.get("Item")
+    return from_attributes(item) if item else None

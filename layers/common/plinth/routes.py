@@ -1,0 +1,11 @@
+"""Methods each API path allows: the `Allow` header of a 405.
+
+tests/unit/test_template.py asserts this matches the routes in template.yaml.
+"""
+
+from __future__ import annotations
+
+ALLOWED_METHODS: dict[str, list[str]] = {
+    "/v1/resources": ["GET", "POST"],
+    "/v1/resources/{id}": ["DELETE", "GET", "PATCH"],
+}

@@ -1,0 +1,40 @@
+"""Shared fixtures: moto with everything template.yaml declares, and an in-process client
+that turns requests into REST proxy events (from events/) for the functions' handlers."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_SESSION_TOKEN", "testing")
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+os.environ.pop("AWS_ENDPOINT_URL", None)
+os.environ.pop("AWS_PROFILE", None)
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "PlinthTest")
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "plinth")
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+
+@pytest.fixture
+def aws() -> Iterator[dict[str, str]]:
+    """moto with every table and secret of template.yaml; env set as deployed."""
+    from moto import mock_aws
+
+    from tests.support import provision_for_tests, reset_caches
+
+    with mock_aws():
+        reset_caches()
+        names = provision_for_tests()
+        yield names
+    reset_caches()
+
+
+@pytest.fixture
+def api(aws: dict[str, str]):
+    from tests.support import InProcessApi
+
+    return InProcessApi(aws)

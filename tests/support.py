@@ -1,0 +1,155 @@
+"""Test helpers: provisioning from the template, and an in-process API client."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from plinth_tools import template as tpl
+from plinth_tools.lambdas import FakeLambdaContext, load_handler
+from plinth_tools.provision import function_environment, provision
+from plinth_tools.routing import Router
+
+EVENTS = Path(__file__).resolve().parents[1] / "events"
+ALL_SCOPES = ("resources:read", "resources:write")
+
+
+def reset_caches() -> None:
+    from aws_lambda_powertools.utilities import parameters
+    from plinth import wiring
+    from plinth.repositories import aws
+    from plinth.settings import get_settings
+
+    get_settings.cache_clear()
+    aws.dynamodb.cache_clear()
+    for cached in (
+        wiring.resource_repository,
+        wiring.api_key_repository,
+        wiring.workspace_repository,
+    ):
+        cached.cache_clear()
+    parameters.clear_caches()
+
+
+def provision_for_tests() -> dict[str, str]:
+    names = provision(prefix="test-")
+    for spec in tpl.functions().values():
+        os.environ.update(function_environment(spec.logical_id, names))
+    return names
+
+
+def load_event(name: str) -> dict[str, Any]:
+    return copy.deepcopy(_event(name))
+
+
+@cache
+def _event(name: str) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
+    return loaded
+
+
+def event_name(spec: tpl.FunctionSpec) -> str:
+    return Path(spec.code_uri).name
+
+
+@dataclass
+class ApiResponse:
+    status: int
+    headers: dict[str, str]
+    text: str
+    raw: dict[str, Any] = field(repr=False)
+
+    @property
+    def body(self) -> Any:
+        return json.loads(self.text) if self.text else None
+
+    @property
+    def error(self) -> dict[str, Any]:
+        error: dict[str, Any] = self.body["error"]
+        return error
+
+
+class InProcessApi:
+    """Calls the functions' `lambda_handler`s with REST proxy events built from events/.
+
+    The authorizer's verdict is put in `requestContext.authorizer` as API Gateway would;
+    the gateway itself (authorizer invocation, gateway responses) is the e2e tier's job.
+    """
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        self.functions = tpl.functions()
+        self.router = Router(tpl.routes())
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        raw_body: str | bytes | None = None,
+        query: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        workspace: str = "ws_alpha",
+        scopes: tuple[str, ...] = ALL_SCOPES,
+        authorizer: dict[str, Any] | None = None,
+    ) -> ApiResponse:
+        match = self.router.match(method, path)
+        assert match is not None, f"no route for {method} {path}"
+        spec = self.functions[match.route.function]
+        event = load_event(event_name(spec))
+        event["httpMethod"] = method.upper()
+        event["path"] = path
+        event["resource"] = match.route.path
+        event["pathParameters"] = match.path_parameters or None
+        event["queryStringParameters"] = query or None
+        event["multiValueQueryStringParameters"] = (
+            {k: [v] for k, v in query.items()} if query else None
+        )
+        sent_headers = {"Authorization": "Bearer sk_unused_in_process", **(headers or {})}
+        body: str | None
+        if json_body is not None:
+            body = json.dumps(json_body)
+            sent_headers.setdefault("Content-Type", "application/json")
+        elif isinstance(raw_body, bytes):
+            body = base64.b64encode(raw_body).decode()
+            event["isBase64Encoded"] = True
+        else:
+            body = raw_body
+        if not event.get("isBase64Encoded"):
+            event["isBase64Encoded"] = False
+        event["body"] = body
+        event["headers"] = sent_headers
+        event["multiValueHeaders"] = {k: [v] for k, v in sent_headers.items()}
+        request_id = str(uuid.uuid4())
+        event["requestContext"]["requestId"] = request_id
+        event["requestContext"]["authorizer"] = (
+            authorizer
+            if authorizer is not None
+            else {
+                "principalId": "key_test",
+                "workspaceId": workspace,
+                "keyId": "key_test",
+                "scopes": ",".join(scopes),
+            }
+        )
+        handler = load_handler(spec)
+        result = handler(event, FakeLambdaContext(spec.logical_id, request_id))
+        return to_response(result)
+
+
+def to_response(result: dict[str, Any]) -> ApiResponse:
+    headers = {k: str(v) for k, v in (result.get("headers") or {}).items()}
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        headers[key] = ",".join(str(v) for v in values)
+    text = result.get("body") or ""
+    if result.get("isBase64Encoded"):
+        text = base64.b64decode(text).decode()
+    return ApiResponse(status=int(result["statusCode"]), headers=headers, text=text, raw=result)

@@ -1,0 +1,4 @@
+"""Dev and admin tooling: the `plinth` CLI, template reading, the local stack.
+
+Never shipped in the Lambda layer.
+"""

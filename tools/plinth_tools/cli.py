@@ -1,0 +1,122 @@
+"""`plinth`: admin CLI for workspaces and API keys (and, later, the local stack).
+
+Table names come from, in order: `--stack-name` (CloudFormation outputs), the
+API_KEYS_TABLE / WORKSPACES_TABLE environment variables, or, when AWS_ENDPOINT_URL
+points at a local stack, the names the local stack gives its tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from plinth.errors import PlinthError
+from plinth.logic import keys as key_logic
+from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
+from plinth.timeutil import format_ms
+
+LOCAL_PREFIX = "plinth-"
+_OUTPUTS = {"api_keys": "ApiKeysTableName", "workspaces": "WorkspacesTableName"}
+_ENV = {"api_keys": "API_KEYS_TABLE", "workspaces": "WORKSPACES_TABLE"}
+_LOCAL = {"api_keys": "ApiKeysTable", "workspaces": "WorkspacesTable"}
+
+
+def table_names(stack_name: str | None) -> dict[str, str]:
+    if stack_name:
+        import boto3
+
+        stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        return {k: outputs[v] for k, v in _OUTPUTS.items()}
+    names: dict[str, str] = {}
+    for kind, variable in _ENV.items():
+        if os.environ.get(variable):
+            names[kind] = os.environ[variable]
+        elif os.environ.get("AWS_ENDPOINT_URL"):
+            names[kind] = LOCAL_PREFIX + _LOCAL[kind]
+        else:
+            raise SystemExit(
+                f"plinth: set --stack-name, or {variable}, or AWS_ENDPOINT_URL for a local stack"
+            )
+    return names
+
+
+def _print(payload: Any) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+
+
+def _key_view(item: Any) -> dict[str, Any]:
+    return {
+        "id": item.keyId,
+        "workspaceId": item.workspaceId,
+        "scopes": item.scopes,
+        "createdAt": format_ms(item.createdAt),
+        "revokedAt": format_ms(item.revokedAt) if item.revokedAt else None,
+    }
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="plinth", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack-name", help="read table names from this stack's outputs")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    workspaces = commands.add_parser("workspaces", help="manage workspaces")
+    ws_commands = workspaces.add_subparsers(dest="action", required=True)
+    ws_create = ws_commands.add_parser("create", help="create or update a workspace (upsert)")
+    ws_create.add_argument("workspace_id", metavar="WS_ID")
+    ws_create.add_argument("--rate-limit", type=int, help="requests per second")
+
+    keys = commands.add_parser("keys", help="manage API keys")
+    key_commands = keys.add_subparsers(dest="action", required=True)
+    key_create = key_commands.add_parser("create", help="mint a key (the secret is shown once)")
+    key_create.add_argument("--workspace", required=True, metavar="WS_ID")
+    key_create.add_argument(
+        "--scopes", default="resources:read,resources:write", help="comma-separated"
+    )
+    key_revoke = key_commands.add_parser("revoke", help="revoke a key")
+    key_revoke.add_argument("key_id", metavar="KEY_ID")
+    key_list = key_commands.add_parser("list", help="list a workspace's keys (no secrets)")
+    key_list.add_argument("--workspace", required=True, metavar="WS_ID")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    names = table_names(args.stack_name)
+    keys = DynamoApiKeyRepository(names["api_keys"])
+    workspaces = DynamoWorkspaceRepository(names["workspaces"])
+    if args.command == "workspaces":
+        workspace = key_logic.create_workspace(args.workspace_id, args.rate_limit, workspaces)
+        _print({"id": workspace.workspaceId, "rateLimit": workspace.rateLimit})
+    elif args.action == "create":
+        scopes = [s.strip() for s in args.scopes.split(",") if s.strip()]
+        item, secret = key_logic.create_key(args.workspace, scopes, keys, workspaces)
+        _print(
+            {
+                "id": item.keyId,
+                "key": secret,
+                "workspaceId": item.workspaceId,
+                "scopes": item.scopes,
+            }
+        )
+    elif args.action == "revoke":
+        _print(_key_view(key_logic.revoke_key(args.key_id, keys)))
+    else:
+        _print([_key_view(k) for k in key_logic.list_keys(args.workspace, keys)])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except PlinthError as exc:
+        sys.stderr.write(f"plinth: {exc.message}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
