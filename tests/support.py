@@ -65,6 +65,7 @@ class ApiResponse:
     headers: dict[str, str]
     text: str
     raw: dict[str, Any] = field(repr=False)
+    request_id: str = ""
 
     @property
     def body(self) -> Any:
@@ -142,7 +143,9 @@ class InProcessApi:
         )
         handler = load_handler(spec)
         result = handler(event, FakeLambdaContext(spec.logical_id, request_id))
-        return to_response(result)
+        response = to_response(result)
+        response.request_id = request_id
+        return response
 
 
 def to_response(result: dict[str, Any]) -> ApiResponse:

@@ -18,6 +18,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Route
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.errors import (
@@ -30,7 +31,7 @@ from plinth.errors import (
 )
 from plinth.logic.auth import require_scope
 from plinth.models.auth import Caller
-from plinth.observability import logger
+from plinth.observability import logger, metrics
 from plinth.settings import get_settings
 
 JSON = content_types.APPLICATION_JSON
@@ -47,6 +48,7 @@ def error_body(code: str, message: str, param: str | None) -> dict[str, Any]:
 
 
 def error_response(error: PlinthError) -> Response[str]:
+    metrics.add_metric(name=f"Http{error.status}", unit=MetricUnit.Count, value=1)
     if error.status >= 500:
         logger.exception("request failed", extra={"code": error.code})
     else:
@@ -203,6 +205,10 @@ def check_json_body(event: dict[str, Any], mode: BodyMode, max_bytes: int) -> No
         raise InvalidJson("The body is not valid JSON.") from exc
     if not isinstance(parsed, dict):
         raise InvalidJson("The body must be a JSON object.")
+    # The body is now known to be a JSON object: tell the resolver's validation, whose
+    # Content-Type matching is case-sensitive and knows no `+json` types, in its own terms.
+    headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
+    event["headers"] = headers | {"Content-Type": JSON}
 
 
 def _request_id(event: dict[str, Any], context: LambdaContext) -> str:
@@ -211,12 +217,13 @@ def _request_id(event: dict[str, Any], context: LambdaContext) -> str:
 
 
 def _proxy_result(response: Response[str]) -> dict[str, Any]:
-    headers = {k: v for k, v in response.headers.items() if isinstance(v, str)}
+    headers = {k: [v] for k, v in response.headers.items() if isinstance(v, str)}
     if response.content_type:
-        headers["Content-Type"] = response.content_type
+        headers["Content-Type"] = [response.content_type]
+    # The same shape the REST resolver returns: multi-value headers only.
     return {
         "statusCode": response.status_code,
-        "headers": headers,
+        "multiValueHeaders": headers,
         "body": response.body or "",
         "isBase64Encoded": False,
     }

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from plinth.models.types import Description, Metadata, Name, ResourceStatus
+from plinth.models.types import Description, Metadata, Name, ResourceStatus, Status
 from plinth.timeutil import format_ms
 
 _REQUEST = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -30,8 +30,16 @@ class ResourcePatch(BaseModel):
 
     name: Name | None = None
     description: Description | None = None
-    status: ResourceStatus | None = None
+    status: Status | None = None
     metadata: Metadata | None = None
+
+    @field_validator("name", "status", "metadata", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        # Absent means "unchanged"; only `description` may be cleared with null.
+        if value is None:
+            raise ValueError("may not be null")
+        return value
 
     def changes(self) -> dict[str, Any]:
         """The sent fields with their new values; `name: null` was rejected by validation."""

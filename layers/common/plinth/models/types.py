@@ -20,6 +20,8 @@ class ResourceStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+# Enums: values arrive as JSON strings; lax mode only accepts the enum's own values.
+Status = Annotated[ResourceStatus, Field(strict=False)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
 Description = Annotated[str, StringConstraints(max_length=2000)]
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]

@@ -1,0 +1,217 @@
+"""SPEC §3: error shapes, the order of checks, and no 500s from input."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from botocore.exceptions import EndpointConnectionError
+from botocore.stub import Stubber
+from plinth import wiring
+from plinth.repositories import resources as resources_module
+
+MISSING_ID = "res_01JGZ9A5B7C9D1E3F5G7H9J1K3"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("", "A JSON object body is required."),
+        ("   ", "A JSON object body is required."),
+        ("{not json", "The body is not valid JSON."),
+        ('{"name": "x",}', "The body is not valid JSON."),
+        ('{"name": NaN}', "The body is not valid JSON."),
+        ("[]", "The body must be a JSON object."),
+        ('"name"', "The body must be a JSON object."),
+        ("null", "The body must be a JSON object."),
+        ("42", "The body must be a JSON object."),
+    ],
+)
+def test_malformed_body_is_400_invalid_json(api, raw, message):
+    response = api.request(
+        "POST", "/v1/resources", raw_body=raw, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert response.error == {"code": "invalid_json", "message": message, "param": None}
+
+
+def test_body_that_is_not_utf8_is_400(api):
+    response = api.request("POST", "/v1/resources", raw_body=b'{"name": "\xff\xfe"}')
+    assert response.status == 400
+    assert response.error["message"] == "The body is not valid UTF-8."
+
+
+def test_patch_with_malformed_body_is_400(api):
+    response = api.request("PATCH", f"/v1/resources/{MISSING_ID}", raw_body="[1]")
+    assert response.status == 400
+    assert response.error["code"] == "invalid_json"
+
+
+def test_body_over_one_mebibyte_is_413_before_syntax(api):
+    raw = "{" + " " * (1024 * 1024) + "x"
+    response = api.request("POST", "/v1/resources", raw_body=raw)
+    assert response.status == 413
+    assert response.error["code"] == "payload_too_large"
+    assert api.request("GET", "/v1/resources").body["data"] == []
+
+
+def test_body_of_exactly_one_mebibyte_is_accepted_for_parsing(api):
+    body = json.dumps({"name": "x"})
+    raw = body + " " * (1024 * 1024 - len(body))
+    assert api.request("POST", "/v1/resources", raw_body=raw).status == 201
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        "application/x-www-form-urlencoded",
+        "text/plain",
+    ],
+)
+def test_non_json_content_type_is_400_never_500(api, content_type):
+    response = api.request(
+        "POST", "/v1/resources", raw_body='{"name": "x"}', headers={"Content-Type": content_type}
+    )
+    assert response.status == 400
+    assert response.error["code"] == "invalid_json"
+    assert response.error["param"] == "Content-Type"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json; charset=utf-8", "APPLICATION/JSON", "application/merge-patch+json"],
+)
+def test_json_content_types_are_accepted(api, content_type):
+    response = api.request(
+        "POST", "/v1/resources", raw_body='{"name": "x"}', headers={"content-type": content_type}
+    )
+    assert response.status == 201
+
+
+def test_base64_encoded_json_body_is_decoded(api):
+    assert api.request("POST", "/v1/resources", raw_body=b'{"name": "b64"}').status == 201
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/v1/resources", "GET, POST"),
+        ("DELETE", "/v1/resources", "GET, POST"),
+        ("PUT", f"/v1/resources/{MISSING_ID}", "DELETE, GET, PATCH"),
+        ("POST", f"/v1/resources/{MISSING_ID}", "DELETE, GET, PATCH"),
+        ("OPTIONS", f"/v1/resources/{MISSING_ID}", "DELETE, GET, PATCH"),
+    ],
+)
+def test_wrong_method_on_known_path_is_405_with_allow(api, method, path, allow):
+    response = api.request(method, path)
+    assert response.status == 405
+    assert response.headers["Allow"] == allow
+    assert response.error["code"] == "method_not_allowed"
+    assert response.error["param"] is None
+    assert response.headers["X-Request-Id"]
+
+
+def test_405_comes_before_scope(api):
+    response = api.request("PUT", "/v1/resources", scopes=())
+    assert response.status == 405
+
+
+def test_every_response_carries_the_gateway_request_id(api, create):
+    created = create()
+    response = api.request("GET", f"/v1/resources/{created['id']}")
+    assert response.raw["multiValueHeaders"]["X-Request-Id"] == [response.request_id]
+    rejected = api.request("POST", "/v1/resources", raw_body="nope")
+    assert rejected.raw["multiValueHeaders"]["X-Request-Id"] == [rejected.request_id]
+
+
+class _Exploding:
+    def get(self, *args, **kwargs):
+        raise RuntimeError("boom: table test-ResourcesTable, AccessDeniedException at line 3")
+
+
+def test_unexpected_exception_is_500_without_internals(api, monkeypatch):
+    monkeypatch.setattr(wiring, "resource_repository", lambda: _Exploding())
+    get_module = __import__("sys").modules["plinth_function_GetResourceFunction"]
+    monkeypatch.setattr(get_module, "resource_repository", lambda: _Exploding())
+    response = api.request("GET", f"/v1/resources/{MISSING_ID}")
+    assert response.status == 500
+    assert response.error == {
+        "code": "internal_error",
+        "message": "An internal error occurred.",
+        "param": None,
+    }
+    assert "boom" not in response.text and "Table" not in response.text
+
+
+def _stubbed(operation: str, code: str, status: int):
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    stubber = Stubber(client)
+    for _ in range(5):
+        stubber.add_client_error(operation, service_error_code=code, http_status_code=status)
+    stubber.activate()
+    return client
+
+
+@pytest.mark.parametrize(
+    ("method", "operation", "body"),
+    [
+        ("GET", "get_item", None),
+        ("PATCH", "update_item", {"name": "x"}),
+        ("DELETE", "delete_item", None),
+    ],
+)
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        ("ProvisionedThroughputExceededException", 400),
+        ("ThrottlingException", 400),
+        ("InternalServerError", 500),
+        ("ServiceUnavailable", 503),
+    ],
+)
+def test_dynamodb_throttling_or_outage_is_503_with_retry_after(
+    api, monkeypatch, method, operation, body, code, status
+):
+    client = _stubbed(operation, code, status)
+    monkeypatch.setattr(resources_module, "dynamodb", lambda: client)
+    response = api.request(method, f"/v1/resources/{MISSING_ID}", json_body=body)
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.error["code"] == "service_unavailable"
+    assert code not in response.text
+
+
+def test_dynamodb_unreachable_is_503(api, monkeypatch):
+    class Unreachable:
+        def put_item(self, **kwargs):
+            raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+    monkeypatch.setattr(resources_module, "dynamodb", lambda: Unreachable())
+    response = api.request("POST", "/v1/resources", json_body={"name": "x"})
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "1"
+    assert "amazonaws" not in response.text
+
+
+def test_list_throttled_is_503(api, monkeypatch):
+    client = _stubbed("query", "ProvisionedThroughputExceededException", 400)
+    monkeypatch.setattr(resources_module, "dynamodb", lambda: client)
+    response = api.request("GET", "/v1/resources")
+    assert response.status == 503
+    assert response.error["code"] == "service_unavailable"
+
+
+def test_cursor_secret_unavailable_is_503(api, monkeypatch):
+    monkeypatch.setenv(
+        "CURSOR_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone"
+    )
+    from plinth.settings import get_settings
+
+    get_settings.cache_clear()
+    response = api.request("GET", "/v1/resources")
+    get_settings.cache_clear()
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "1"

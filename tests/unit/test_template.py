@@ -1,0 +1,96 @@
+"""template.yaml is the source of truth; these checks keep the code in step with it."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from plinth.routes import ALLOWED_METHODS
+from plinth_tools import template as tpl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_allow_header_table_matches_template_routes():
+    declared: dict[str, set[str]] = {}
+    for route in tpl.routes():
+        if route.method != "ANY":
+            declared.setdefault(route.path, set()).add(route.method)
+    assert {k: sorted(v) for k, v in declared.items()} == ALLOWED_METHODS
+
+
+def test_every_known_path_has_an_any_route_for_405():
+    any_paths = {r.path for r in tpl.routes() if r.method == "ANY"}
+    assert any_paths == set(ALLOWED_METHODS)
+
+
+def test_every_route_is_under_v1():
+    assert all(r.path.startswith("/v1/") for r in tpl.routes())
+
+
+def test_every_function_has_an_event_file_and_a_short_app():
+    for spec in tpl.functions().values():
+        app = ROOT / spec.code_uri / "app.py"
+        assert app.exists(), spec.logical_id
+        assert len(app.read_text().splitlines()) <= 65, f"{app} is not thin"
+        assert (ROOT / "events" / f"{Path(spec.code_uri).name}.json").exists()
+
+
+def test_functions_import_no_boto3():
+    for spec in tpl.functions().values():
+        assert "boto3" not in (ROOT / spec.code_uri / "app.py").read_text()
+
+
+def test_read_functions_cannot_write():
+    functions = tpl.load_template()["Resources"]
+    for name in ("GetResourceFunction", "ListResourcesFunction"):
+        actions = [
+            action
+            for policy in functions[name]["Properties"]["Policies"]
+            for statement in policy["Statement"]
+            for action in (
+                [statement["Action"]]
+                if isinstance(statement["Action"], str)
+                else statement["Action"]
+            )
+        ]
+        assert all(
+            a.startswith(("dynamodb:GetItem", "dynamodb:Query", "secretsmanager:GetSecretValue"))
+            for a in actions
+        ), actions
+
+
+def test_layer_requirements_pin_the_locked_versions():
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    locked = {p["name"]: p["version"] for p in lock["package"]}
+    pins = [
+        line.split("==")
+        for line in (ROOT / "layers/common/requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    ]
+    assert pins
+    for name, version in pins:
+        assert locked[name] == version, name
+
+
+def test_gateway_responses_use_the_spec_error_shape():
+    import json
+
+    api = tpl.load_template()["Resources"]["PlinthApi"]["Properties"]
+    responses = api["GatewayResponses"]
+    for kind in (
+        "UNAUTHORIZED",
+        "ACCESS_DENIED",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "REQUEST_TOO_LARGE",
+        "THROTTLED",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    ):
+        body = json.loads(responses[kind]["ResponseTemplates"]["application/json"])
+        assert set(body["error"]) == {"code", "message", "param"}, kind
+        assert (
+            responses[kind]["ResponseParameters"]["Headers"]["X-Request-Id"] == "context.requestId"
+        )
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
+    assert "Retry-After" in responses["THROTTLED"]["ResponseParameters"]["Headers"]
