@@ -33,6 +33,12 @@ typecheck: install ## mypy --strict on layers/, functions/ and tools/
 test: lint typecheck ## lint, types and the whole pytest suite (unit, integration, e2e)
 	$(RUN) pytest
 
+run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="--port 8080")
+	$(RUN) plinth dev $(ARGS)
+
+bench: install ## benchmarks: print latency and throughput figures
+	$(RUN) python bench/local_get.py
+
 validate: ## sam validate --lint (needs `uv tool install aws-sam-cli`)
 	$(SAM_ENV) sam validate --lint
 

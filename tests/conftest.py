@@ -20,7 +20,7 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 
 @pytest.fixture
-def aws() -> Iterator[dict[str, str]]:
+def aws() -> Iterator[object]:
     """moto with every table and secret of template.yaml; env set as deployed."""
     from moto import mock_aws
 
@@ -34,7 +34,7 @@ def aws() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture
-def api(aws: dict[str, str]):
+def api(aws):
     from tests.support import InProcessApi
 
     return InProcessApi(aws)

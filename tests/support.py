@@ -14,7 +14,7 @@ from typing import Any
 
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
-from plinth_tools.provision import function_environment, provision
+from plinth_tools.provision import Resolved, function_environment, provision
 from plinth_tools.routing import Router
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -23,6 +23,7 @@ ALL_SCOPES = ("resources:read", "resources:write")
 
 def reset_caches() -> None:
     from aws_lambda_powertools.utilities import parameters
+
     from plinth import wiring
     from plinth.repositories import aws
     from plinth.settings import get_settings
@@ -38,7 +39,7 @@ def reset_caches() -> None:
     parameters.clear_caches()
 
 
-def provision_for_tests() -> dict[str, str]:
+def provision_for_tests() -> Resolved:
     names = provision(prefix="test-")
     for spec in tpl.functions().values():
         os.environ.update(function_environment(spec.logical_id, names))
@@ -84,7 +85,7 @@ class InProcessApi:
     the gateway itself (authorizer invocation, gateway responses) is the e2e tier's job.
     """
 
-    def __init__(self, names: dict[str, str]) -> None:
+    def __init__(self, names: Resolved) -> None:
         self.names = names
         self.functions = tpl.functions()
         self.router = Router(tpl.routes())

@@ -16,6 +16,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
     APIGatewayAuthorizerResponse,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from plinth.errors import Unauthorized
 from plinth.logic.auth import authenticate
 from plinth.observability import logger, metrics

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from plinth.api import BodyMode, create_app, current_caller, handle, json_response
 from plinth.logic.resources import create_resource
 from plinth.models.auth import Scope

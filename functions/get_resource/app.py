@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from plinth.api import create_app, current_caller, handle, json_response
 from plinth.logic.resources import get_resource
 from plinth.models.auth import Scope

@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from plinth.api import create_app, handle
 from plinth.errors import MethodNotAllowed
 from plinth.observability import logger, metrics

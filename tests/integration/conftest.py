@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from plinth.logic import keys as key_logic
 from plinth.wiring import api_key_repository, workspace_repository
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+
 from plinth.logic import keys as key_logic
 from plinth.wiring import api_key_repository
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
-
 from tests.support import load_event
 
 

@@ -8,6 +8,7 @@ import re
 
 import boto3
 import pytest
+
 from plinth_tools.cli import main
 
 

@@ -8,6 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 from botocore.stub import Stubber
+
 from plinth import wiring
 from plinth.repositories import resources as resources_module
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from plinth.timeutil import parse_iso
 
 ISO_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")

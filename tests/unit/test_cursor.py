@@ -3,6 +3,7 @@ import base64
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from plinth import ids
 from plinth.cursor import InvalidCursor, decode_cursor, encode_cursor
 

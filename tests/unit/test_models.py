@@ -1,7 +1,8 @@
 import pytest
+from pydantic import ValidationError
+
 from plinth.api import _param_from_loc
 from plinth.models.resource import ResourceCreate, ResourcePatch
-from pydantic import ValidationError
 
 
 def _errors(model, data):

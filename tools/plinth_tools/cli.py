@@ -81,10 +81,33 @@ def build_parser() -> argparse.ArgumentParser:
     key_revoke.add_argument("key_id", metavar="KEY_ID")
     key_list = key_commands.add_parser("list", help="list a workspace's keys (no secrets)")
     key_list.add_argument("--workspace", required=True, metavar="WS_ID")
+
+    dev = commands.add_parser("dev", help="serve the whole API on 127.0.0.1 (no Docker)")
+    dev.add_argument("--port", type=int, default=3000, help="API port (default 3000)")
+    endpoint = dev.add_mutually_exclusive_group()
+    endpoint.add_argument(
+        "--aws-port", type=int, default=5000, help="port for the moto server (default 5000)"
+    )
+    endpoint.add_argument(
+        "--aws-endpoint-url", help="use this running AWS-compatible endpoint instead of moto"
+    )
+    dev.add_argument("--rate-limit", type=int, help="default requests per second per workspace")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "dev":
+        from plinth_tools.local.stack import StackConfig
+        from plinth_tools.local.stack import run as run_stack
+
+        return run_stack(
+            StackConfig(
+                port=args.port,
+                aws_port=args.aws_port,
+                aws_endpoint_url=args.aws_endpoint_url,
+                rate_limit=args.rate_limit,
+            )
+        )
     names = table_names(args.stack_name)
     keys = DynamoApiKeyRepository(names["api_keys"])
     workspaces = DynamoWorkspaceRepository(names["workspaces"])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from plinth_tools.template import ROOT, FunctionSpec
@@ -12,10 +14,12 @@ from plinth_tools.template import ROOT, FunctionSpec
 Handler = Callable[[dict[str, Any], Any], Any]
 
 
-def load_handler(spec: FunctionSpec) -> Handler:
+def load_handler(spec: FunctionSpec, instance: int = 0, base_dir: Path = ROOT) -> Handler:
+    """The handler of one 'container' of the function: each instance is its own module.
+    `CodeUri` is relative to the template's directory (`base_dir`)."""
     module_name, _, attribute = spec.handler.rpartition(".")
-    path = ROOT / spec.code_uri / f"{module_name.replace('.', '/')}.py"
-    unique = f"plinth_function_{spec.logical_id}"
+    path = base_dir / spec.code_uri / f"{module_name.replace('.', '/')}.py"
+    unique = f"plinth_function_{spec.logical_id}" + (f"_{instance}" if instance else "")
     if unique in sys.modules:
         module = sys.modules[unique]
     else:
@@ -33,8 +37,6 @@ class FakeLambdaContext:
     """The parts of the Lambda context object handlers and Powertools read."""
 
     def __init__(self, function_name: str, request_id: str, timeout_s: float = 10.0) -> None:
-        import time
-
         self.function_name = function_name
         self.function_version = "$LATEST"
         self.invoked_function_arn = (
@@ -47,6 +49,4 @@ class FakeLambdaContext:
         self._deadline = time.monotonic() + timeout_s
 
     def get_remaining_time_in_millis(self) -> int:
-        import time
-
         return max(0, int((self._deadline - time.monotonic()) * 1000))

@@ -128,20 +128,6 @@ def routes(template: dict[str, Any] | None = None) -> list[Route]:
     return [r for spec in functions(template).values() for r in spec.routes]
 
 
-def resolve_env(
-    env: dict[str, Any], names: dict[str, str], parameters: dict[str, str]
-) -> dict[str, str]:
-    """Resolve `!Ref` in env vars: logical ids → local names, parameters → their values."""
-    resolved: dict[str, str] = {}
-    for key, value in env.items():
-        if isinstance(value, dict) and "Ref" in value:
-            ref = value["Ref"]
-            resolved[key] = names.get(ref) or parameters[ref]
-        else:
-            resolved[key] = str(value)
-    return resolved
-
-
 def parameter_defaults(template: dict[str, Any] | None = None) -> dict[str, str]:
     template = template or load_template()
     return {k: str(v.get("Default", "")) for k, v in template.get("Parameters", {}).items()}

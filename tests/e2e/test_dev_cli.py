@@ -1,0 +1,46 @@
+"""`plinth dev` as a command: clear failures, no tracebacks."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("flag", ["--port", "--aws-port"])
+def test_port_in_use_is_a_clear_message_not_a_traceback(flag):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, "-m", "plinth_tools.cli", "dev", flag, str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert f"port {port} on 127.0.0.1 is already in use; choose another with {flag} N" in done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_unreachable_aws_endpoint_is_a_clear_message():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "plinth_tools.cli", "dev", "--port", "0", "--aws-endpoint-url", f"http://127.0.0.1:{dead}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "PLINTH_ENDPOINT_WAIT": "1"},
+    )
+    assert done.returncode == 2
+    assert "no AWS endpoint answering" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -1,0 +1,77 @@
+"""The HTTP front of the local stack: a threading HTTP/1.1 server over `Gateway`."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from plinth_tools.local.gateway import Gateway, GatewayRequest
+
+log = logging.getLogger("plinth.dev")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, like API Gateway
+    server_version = "plinth-dev"
+    gateway: ClassVar[Gateway]
+
+    def setup(self) -> None:
+        super().setup()
+        # Headers and body go out in separate writes: without this, Nagle's algorithm and
+        # the client's delayed ACK add ~40 ms to every keep-alive response.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        target = urlsplit(self.path)
+        request = GatewayRequest(
+            method=self.command,
+            path=target.path,
+            query=target.query,
+            headers=list(self.headers.items()),
+            body=self._read_body(),
+            source_ip=self.client_address[0],
+        )
+        result = self.gateway.handle(request)
+        self.send_response(result.status)
+        for name, value in result.headers:
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(result.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(result.body)
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.1fms", self.command, target.path, result.status, elapsed)
+
+    # The stdlib dispatches on do_<METHOD>.
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence the stdlib's access log: `_serve` logs one line per request."""
+
+
+class GatewayServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
+        handler = type("BoundHandler", (_Handler,), {"gateway": gateway})
+        super().__init__(address, handler)

@@ -1,0 +1,270 @@
+"""`plinth dev`: the whole API on 127.0.0.1, built from template.yaml, no Docker.
+
+moto (server mode, its own process) stands in for AWS; every table, queue, bucket and
+secret the template declares is created from its own Properties; API Gateway is
+emulated by `Gateway`; SQS event sources by `QueuePoller`s.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Thread
+from typing import Any
+
+from plinth_tools import template as tpl
+from plinth_tools.local.gateway import Gateway
+from plinth_tools.local.server import GatewayServer
+from plinth_tools.local.workers import QueuePoller
+from plinth_tools.provision import Resolved, function_environment, provision
+
+PREFIX = "plinth-"
+DEMO_WORKSPACE = "ws_demo"
+log = logging.getLogger("plinth.dev")
+
+
+class StackError(Exception):
+    """A problem the user can fix (port in use, endpoint unreachable)."""
+
+
+@dataclass
+class StackConfig:
+    host: str = "127.0.0.1"
+    port: int = 3000
+    aws_port: int = 5000
+    aws_endpoint_url: str | None = None
+    rate_limit: int | None = None
+    template_path: Path = tpl.TEMPLATE_PATH
+    seed: bool = True
+
+
+@dataclass
+class LocalStack:
+    config: StackConfig
+    endpoint: str = ""
+    base_url: str = ""
+    demo_key: str = ""
+    resolved: Resolved = field(default_factory=Resolved)
+    pollers: list[QueuePoller] = field(default_factory=list)
+    _moto: subprocess.Popen[bytes] | None = None
+    _server: GatewayServer | None = None
+    _thread: Thread | None = None
+
+    def start(self) -> LocalStack:
+        cfg = self.config
+        ensure_port_free(cfg.host, cfg.port, "--port")
+        if cfg.aws_endpoint_url:
+            self.endpoint = cfg.aws_endpoint_url.rstrip("/")
+        else:
+            ensure_port_free(cfg.host, cfg.aws_port, "--aws-port")
+            self.endpoint = f"http://{cfg.host}:{cfg.aws_port}"
+            self._moto = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+                [sys.executable, "-m", "moto.server", "-H", cfg.host, "-p", str(cfg.aws_port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        try:
+            wait_for_endpoint(self.endpoint)
+            self._configure_environment()
+            template = tpl.load_template(cfg.template_path)
+            self.resolved = provision(PREFIX, template)
+            self._apply_function_environment(template)
+            if cfg.seed:
+                self.demo_key = seed_demo_workspace()
+            parameters = self._parameters(template)
+            gateway = Gateway(
+                template,
+                parameters.get("StageName", "local"),
+                parameters,
+                base_dir=cfg.template_path.parent,
+            )
+            self._server = GatewayServer((cfg.host, cfg.port), gateway)
+            self.base_url = f"http://{cfg.host}:{self._server.server_address[1]}"
+            self.pollers = self._pollers(template, gateway)
+        except BaseException:
+            self.stop()
+            raise
+        for poller in self.pollers:
+            poller.start()
+        return self
+
+    def serve_in_background(self) -> LocalStack:
+        assert self._server is not None
+        self._thread = Thread(target=self._server.serve_forever, name="gateway", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        assert self._server is not None
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        for poller in self.pollers:
+            poller.stop()
+        for poller in self.pollers:
+            poller.join(timeout=5)
+        if self._server is not None:
+            if self._thread is not None:
+                self._server.shutdown()
+            self._server.server_close()
+        if self._moto is not None:
+            self._moto.terminate()
+            try:
+                self._moto.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self._moto.kill()
+
+    # ------------------------------------------------------------------ internals
+    def _parameters(self, template: dict[str, Any]) -> dict[str, str]:
+        parameters = tpl.parameter_defaults(template)
+        if self.config.rate_limit is not None:
+            parameters["DefaultRateLimit"] = str(self.config.rate_limit)
+        return parameters
+
+    def _configure_environment(self) -> None:
+        os.environ["AWS_ENDPOINT_URL"] = self.endpoint
+        os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+        if self._moto is not None or not os.environ.get("AWS_ACCESS_KEY_ID"):
+            os.environ["AWS_ACCESS_KEY_ID"] = "local"
+            os.environ["AWS_SECRET_ACCESS_KEY"] = "local"  # noqa: S105 - moto ignores it
+            os.environ.pop("AWS_SESSION_TOKEN", None)
+            os.environ.pop("AWS_PROFILE", None)
+        # One request log line per request is enough on a console: quiet the JSON logs and
+        # EMF metric blobs unless asked for.
+        os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+    def _apply_function_environment(self, template: dict[str, Any]) -> None:
+        """Every function runs in this process, so their environments must agree."""
+        merged: dict[str, tuple[str, str]] = {}
+        for logical_id in tpl.functions(template):
+            env = function_environment(
+                logical_id, self.resolved, self._parameters(template), template
+            )
+            for key, value in env.items():
+                if key.startswith("POWERTOOLS_LOG_LEVEL"):
+                    continue
+                seen = merged.get(key)
+                if seen and seen[1] != value:
+                    raise StackError(
+                        f"{logical_id} and {seen[0]} set {key} differently; "
+                        "the local stack runs every function in one process"
+                    )
+                merged[key] = (logical_id, value)
+        os.environ.update({key: value for key, (_, value) in merged.items()})
+        from plinth.settings import get_settings
+
+        get_settings.cache_clear()
+
+    def _pollers(self, template: dict[str, Any], gateway: Gateway) -> list[QueuePoller]:
+        pollers: list[QueuePoller] = []
+        for logical_id, spec in tpl.functions(template).items():
+            for source in spec.queue_events:
+                queue_ref = source["Queue"]
+                queue_id = queue_ref["Fn::GetAtt"][0] if "Fn::GetAtt" in queue_ref else None
+                if queue_id is None:
+                    raise StackError(f"{logical_id}: SQS Queue must be !GetAtt <Queue>.Arn")
+                pollers.append(
+                    QueuePoller(
+                        gateway.pools[logical_id],
+                        queue_url=self.resolved[queue_id],
+                        queue_arn=self.resolved.attribute(queue_id, "Arn"),
+                        batch_size=int(source.get("BatchSize", 10)),
+                        report_failures="ReportBatchItemFailures"
+                        in (source.get("FunctionResponseTypes") or []),
+                    )
+                )
+        return pollers
+
+
+def ensure_port_free(host: str, port: int, flag: str) -> None:
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StackError(
+                f"port {port} on {host} is already in use; choose another with {flag} N"
+            ) from exc
+
+
+def wait_for_endpoint(endpoint: str, timeout: float | None = None) -> None:
+    if timeout is None:
+        timeout = float(os.environ.get("PLINTH_ENDPOINT_WAIT", "20"))
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(endpoint + "/", timeout=1):  # noqa: S310 - local URL
+                return
+        except urllib.error.HTTPError:
+            return  # it answered
+        except OSError as exc:
+            if time.monotonic() > deadline:
+                raise StackError(f"no AWS endpoint answering at {endpoint}") from exc
+            time.sleep(0.1)
+
+
+def seed_demo_workspace() -> str:
+    """Workspace `ws_demo` and a key with every scope; returns the key's secret."""
+    from plinth.logic import keys as key_logic
+    from plinth.wiring import api_key_repository, workspace_repository
+
+    key_logic.create_workspace(DEMO_WORKSPACE, None, workspace_repository())
+    _, secret = key_logic.create_key(
+        DEMO_WORKSPACE, key_logic.VALID_SCOPES, api_key_repository(), workspace_repository()
+    )
+    return secret
+
+
+def banner(stack: LocalStack) -> str:
+    return "\n".join(
+        [
+            "Plinth local stack is up.",
+            f"  API        {stack.base_url}/v1/resources",
+            f"  API key    {stack.demo_key}  (workspace {DEMO_WORKSPACE}, all scopes)",
+            f"  AWS        {stack.endpoint}",
+            "",
+            "Try:",
+            f'  curl -s {stack.base_url}/v1/resources -H "Authorization: Bearer {stack.demo_key}"',
+            "",
+            "For the plinth CLI in another shell:",
+            f"  export AWS_ENDPOINT_URL={stack.endpoint}",
+            "",
+            "Ctrl-C stops everything.",
+        ]
+    )
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def run(config: StackConfig) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    log.setLevel(logging.INFO)
+    # `kill` (SIGTERM) stops as cleanly as Ctrl-C.
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        stack = LocalStack(config).start()
+    except StackError as exc:
+        sys.stderr.write(f"plinth dev: {exc}\n")
+        return 2
+    sys.stdout.write(banner(stack) + "\n")
+    sys.stdout.flush()
+    try:
+        stack.serve_forever()
+    except KeyboardInterrupt:
+        sys.stdout.write("\nStopping...\n")
+    finally:
+        stack.stop()
+    return 0

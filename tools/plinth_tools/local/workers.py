@@ -1,0 +1,107 @@
+"""SQS event sources: long-poll each queue a function subscribes to in template.yaml and
+invoke it with SQS event batches, honouring `BatchSize` and `batchItemFailures` the way
+Lambda's event source mapping does (failed messages return after the visibility timeout
+and reach the DLQ after `maxReceiveCount`, through the queue's own redrive policy)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import uuid
+from typing import Any
+
+import boto3
+
+from plinth_tools.local.gateway import REGION, FunctionPool
+
+log = logging.getLogger("plinth.dev")
+
+
+class QueuePoller(threading.Thread):
+    def __init__(
+        self,
+        pool: FunctionPool,
+        queue_url: str,
+        queue_arn: str,
+        *,
+        batch_size: int = 10,
+        report_failures: bool = False,
+        wait_seconds: int = 1,
+    ) -> None:
+        super().__init__(name=f"sqs-{pool.spec.logical_id}", daemon=True)
+        self.pool = pool
+        self.queue_url = queue_url
+        self.queue_arn = queue_arn
+        self.batch_size = batch_size
+        self.report_failures = report_failures
+        self.wait_seconds = wait_seconds
+        self._stop = threading.Event()
+        self._sqs = boto3.client("sqs")
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.poll_once()
+            except Exception:
+                log.exception("poller %s failed; retrying", self.name)
+                self._stop.wait(1)
+
+    def poll_once(self) -> int:
+        """Receive one batch and invoke the function with it; returns messages received."""
+        received = self._sqs.receive_message(
+            QueueUrl=self.queue_url,
+            MaxNumberOfMessages=min(self.batch_size, 10),
+            WaitTimeSeconds=self.wait_seconds,
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+        ).get("Messages", [])
+        if not received:
+            return 0
+        event = {"Records": [self._record(dict(m)) for m in received]}
+        try:
+            result = self.pool.invoke(event, str(uuid.uuid4()))
+        except Exception:
+            log.exception("%s raised; the whole batch returns to the queue", self.name)
+            return len(received)
+        failed: set[str] = set()
+        if self.report_failures and isinstance(result, dict):
+            failed = {f["itemIdentifier"] for f in result.get("batchItemFailures") or []}
+        done = [m for m in received if m["MessageId"] not in failed]
+        for start in range(0, len(done), 10):
+            self._sqs.delete_message_batch(
+                QueueUrl=self.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]}
+                    for i, m in enumerate(done[start : start + 10])
+                ],
+            )
+        log.info("SQS %s: %d ok, %d failed", self.pool.spec.logical_id, len(done), len(failed))
+        return len(received)
+
+    def _record(self, message: dict[str, Any]) -> dict[str, Any]:
+        attributes = {
+            name: {
+                "stringValue": value.get("StringValue"),
+                "binaryValue": value.get("BinaryValue"),
+                "stringListValues": [],
+                "binaryListValues": [],
+                "dataType": value["DataType"],
+            }
+            for name, value in (message.get("MessageAttributes") or {}).items()
+        }
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": attributes,
+            "md5OfBody": message.get("MD5OfBody")
+            or hashlib.md5(message["Body"].encode(), usedforsecurity=False).hexdigest(),
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": REGION,
+        }
