@@ -37,6 +37,7 @@ run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="
 	$(RUN) plinth dev $(ARGS)
 
 bench: install ## benchmarks: print latency and throughput figures
+	$(RUN) python bench/aws_calls.py
 	$(RUN) python bench/local_get.py
 
 validate: ## sam validate --lint (needs `uv tool install aws-sam-cli`)

@@ -31,9 +31,20 @@ def _free_port() -> int:
 def _start() -> tuple[subprocess.Popen[str], int, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "plinth_tools.cli", "dev", "--port", str(port),
-         "--aws-port", str(_free_port())],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "plinth_tools.cli",
+            "dev",
+            "--port",
+            str(port),
+            "--aws-port",
+            str(_free_port()),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=ROOT,
     )
     assert process.stdout is not None
     text = ""
@@ -88,13 +99,19 @@ def main() -> None:
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port)
         connection.request(
-            "POST", "/v1/resources", body=json.dumps({"name": "bench"}),
+            "POST",
+            "/v1/resources",
+            body=json.dumps({"name": "bench"}),
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         )
         path = f"/v1/resources/{json.loads(connection.getresponse().read())['id']}"
         _run(port, key, path, 8)  # warm: cold-start one container per concurrent client
         for clients in (1, 8):
-            print(json.dumps({"bench": "local GET /v1/resources/{id}"} | _run(port, key, path, clients)))
+            print(
+                json.dumps(
+                    {"bench": "local GET /v1/resources/{id}"} | _run(port, key, path, clients)
+                )
+            )
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -101,6 +101,7 @@ class InProcessApi:
         headers: dict[str, str] | None = None,
         workspace: str = "ws_alpha",
         scopes: tuple[str, ...] = ALL_SCOPES,
+        rate_limit: int = 1_000_000,
         authorizer: dict[str, Any] | None = None,
     ) -> ApiResponse:
         match = self.router.match(method, path)
@@ -140,6 +141,7 @@ class InProcessApi:
                 "workspaceId": workspace,
                 "keyId": "key_test",
                 "scopes": ",".join(scopes),
+                "rateLimit": rate_limit,
             }
         )
         handler = load_handler(spec)

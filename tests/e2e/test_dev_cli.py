@@ -25,7 +25,9 @@ def test_port_in_use_is_a_clear_message_not_a_traceback(flag):
             check=False,
         )
     assert done.returncode == 2
-    assert f"port {port} on 127.0.0.1 is already in use; choose another with {flag} N" in done.stderr
+    assert (
+        f"port {port} on 127.0.0.1 is already in use; choose another with {flag} N" in done.stderr
+    )
     assert "Traceback" not in done.stderr + done.stdout
 
 
@@ -34,7 +36,16 @@ def test_unreachable_aws_endpoint_is_a_clear_message():
         probe.bind(("127.0.0.1", 0))
         dead = probe.getsockname()[1]
     done = subprocess.run(
-        [sys.executable, "-m", "plinth_tools.cli", "dev", "--port", "0", "--aws-endpoint-url", f"http://127.0.0.1:{dead}"],
+        [
+            sys.executable,
+            "-m",
+            "plinth_tools.cli",
+            "dev",
+            "--port",
+            "0",
+            "--aws-endpoint-url",
+            f"http://127.0.0.1:{dead}",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -41,23 +42,33 @@ def test_functions_import_no_boto3():
         assert "boto3" not in (ROOT / spec.code_uri / "app.py").read_text()
 
 
-def test_read_functions_cannot_write():
-    functions = tpl.load_template()["Resources"]
-    for name in ("GetResourceFunction", "ListResourcesFunction"):
-        actions = [
-            action
-            for policy in functions[name]["Properties"]["Policies"]
-            for statement in policy["Statement"]
-            for action in (
-                [statement["Action"]]
-                if isinstance(statement["Action"], str)
-                else statement["Action"]
+def _statements(function: str):
+    props = tpl.load_template()["Resources"][function]["Properties"]
+    for policy in props["Policies"]:
+        for statement in policy["Statement"]:
+            action = statement["Action"]
+            resources = statement["Resource"]
+            yield (
+                [action] if isinstance(action, str) else action,
+                json.dumps(resources if isinstance(resources, list) else [resources]),
             )
-        ]
-        assert all(
-            a.startswith(("dynamodb:GetItem", "dynamodb:Query", "secretsmanager:GetSecretValue"))
-            for a in actions
-        ), actions
+
+
+def test_read_functions_can_only_read_the_resources_table():
+    for name in ("GetResourceFunction", "ListResourcesFunction"):
+        for actions, resources in _statements(name):
+            if "ResourcesTable" in resources:
+                assert set(actions) <= {"dynamodb:GetItem", "dynamodb:Query"}, (name, actions)
+
+
+def test_every_endpoint_may_count_requests_and_only_posts_touch_idempotency():
+    for spec in tpl.functions().values():
+        if not spec.routes or all(r.method == "ANY" for r in spec.routes):
+            continue
+        statements = list(_statements(spec.logical_id))
+        assert any("RateLimitTable" in r and a == ["dynamodb:UpdateItem"] for a, r in statements)
+        touches_idempotency = any("IdempotencyTable" in r for _, r in statements)
+        assert touches_idempotency == any(r.method == "POST" for r in spec.routes), spec.logical_id
 
 
 def test_layer_requirements_pin_the_locked_versions():
@@ -74,8 +85,6 @@ def test_layer_requirements_pin_the_locked_versions():
 
 
 def test_gateway_responses_use_the_spec_error_shape():
-    import json
-
     api = tpl.load_template()["Resources"]["PlinthApi"]["Properties"]
     responses = api["GatewayResponses"]
     for kind in (

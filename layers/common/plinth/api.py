@@ -29,10 +29,12 @@ from plinth.errors import (
     Unauthorized,
     ValidationFailed,
 )
+from plinth.idempotency import idempotency_middleware
 from plinth.logic.auth import require_scope
 from plinth.models.auth import Caller
 from plinth.observability import logger, metrics
 from plinth.settings import get_settings
+from plinth.wiring import rate_limiter
 
 JSON = content_types.APPLICATION_JSON
 
@@ -122,7 +124,8 @@ def _reject_unknown_query(
 def create_app() -> APIGatewayRestResolver:
     """A resolver with validation and the shared error mapping. One per function."""
     app = APIGatewayRestResolver(enable_validation=True)
-    app.use(middlewares=[_reject_unknown_query])
+    # Both run after the resolver's request validation, in this order.
+    app.use(middlewares=[_reject_unknown_query, idempotency_middleware])
 
     @app.exception_handler(PlinthError)  # type: ignore[untyped-decorator]
     def _plinth_error(exc: PlinthError) -> Response[str]:
@@ -237,11 +240,17 @@ def handle(
     scope: str | None,
     body: BodyMode = BodyMode.NONE,
 ) -> dict[str, Any]:
-    """Run one request through the checks in SPEC §3 order, then the resolver."""
+    """Run one request through the checks in SPEC §3 order, then the resolver.
+
+    `scope=None` is for the 405 catch-all: it answers before scope and rate limit.
+    """
+    rate_headers: dict[str, str] = {}
     try:
         caller = _caller(event)
         if scope is not None:
             require_scope(caller, scope)
+            limit = caller.rate_limit or get_settings().default_rate_limit
+            rate_headers = rate_limiter().check(caller.workspace_id, limit).headers()
         if body is not BodyMode.NONE:
             check_json_body(event, body, get_settings().max_body_bytes)
         app.append_context(caller=caller)  # type: ignore[no-untyped-call]
@@ -250,6 +259,8 @@ def handle(
         result = _proxy_result(error_response(exc))
     except Exception:  # the last line of defence: never a stack trace to the client
         result = _proxy_result(error_response(PlinthError("An internal error occurred.")))
+    for name, value in rate_headers.items():
+        _set_header(result, name, value)
     _set_header(result, "X-Request-Id", _request_id(event, context))
     return result
 

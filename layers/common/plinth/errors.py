@@ -72,5 +72,13 @@ class DependencyUnavailable(_RetryableError):
     status, code = 503, "service_unavailable"
 
 
+class IdempotencyKeyInUse(_RetryableError):
+    status, code = 409, "idempotency_key_in_use"
+
+
+class IdempotencyKeyReused(PlinthError):
+    status, code = 422, "idempotency_key_reused"
+
+
 class ConditionFailed(Exception):
     """A conditional write lost: the domain decides what that means."""

@@ -13,6 +13,8 @@ class Settings:
     api_keys_table: str
     workspaces_table: str
     cursor_secret_arn: str
+    idempotency_table: str
+    rate_limit_table: str
     default_rate_limit: int
     max_body_bytes: int = 1024 * 1024
 
@@ -28,5 +30,7 @@ def get_settings() -> Settings:
         api_keys_table=_env("API_KEYS_TABLE"),
         workspaces_table=_env("WORKSPACES_TABLE"),
         cursor_secret_arn=_env("CURSOR_SECRET_ARN"),
+        idempotency_table=_env("IDEMPOTENCY_TABLE"),
+        rate_limit_table=_env("RATE_LIMIT_TABLE"),
         default_rate_limit=int(_env("DEFAULT_RATE_LIMIT", "50")),
     )

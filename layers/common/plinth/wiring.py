@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 
+from plinth.errors import DependencyUnavailable
+from plinth.logic.rate_limit import RateLimiter
+from plinth.observability import logger, metrics
 from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
+from plinth.repositories.rate_limits import DynamoRateLimitRepository
 from plinth.repositories.resources import DynamoResourceRepository
 from plinth.repositories.secrets import cursor_signing_key
 from plinth.settings import get_settings
@@ -28,3 +32,15 @@ def workspace_repository() -> DynamoWorkspaceRepository:
 def signing_key() -> bytes:
     """Cached by Powertools Parameters (max_age), so rotation is picked up."""
     return cursor_signing_key(get_settings().cursor_secret_arn)
+
+
+def _limiter_failed(failure: DependencyUnavailable) -> None:
+    logger.warning("rate limiter unavailable; failing open", exc_info=failure)
+    metrics.add_metric(name="RateLimiterFailOpen", unit="Count", value=1)
+
+
+@cache
+def rate_limiter() -> RateLimiter:
+    return RateLimiter(
+        DynamoRateLimitRepository(get_settings().rate_limit_table), on_failure=_limiter_failed
+    )

@@ -1,0 +1,39 @@
+"""Fixed-window request counters: one atomic, conditional UpdateItem per request.
+
+Table key: `bucket` = `<workspace>#<window start, epoch seconds>`. `expiresAt` (TTL)
+lets DynamoDB delete old windows.
+"""
+
+from __future__ import annotations
+
+from plinth.errors import ConditionFailed
+from plinth.repositories.aws import aws_errors, dynamodb, to_attributes
+
+_KEEP_SECONDS = 120
+
+
+class WindowFull(Exception):
+    """The window already holds `limit` requests."""
+
+
+class DynamoRateLimitRepository:
+    def __init__(self, table_name: str) -> None:
+        self._table = table_name
+
+    def hit(self, workspace_id: str, window_start: int, limit: int) -> int:
+        """Count one request in the window; returns the count, or raises `WindowFull`."""
+        try:
+            with aws_errors("rate limit"):
+                response = dynamodb().update_item(
+                    TableName=self._table,
+                    Key=to_attributes({"bucket": f"{workspace_id}#{window_start}"}),
+                    UpdateExpression="ADD hits :one SET expiresAt = :expires",
+                    ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
+                    ExpressionAttributeValues=to_attributes(
+                        {":one": 1, ":limit": limit, ":expires": window_start + _KEEP_SECONDS}
+                    ),
+                    ReturnValues="UPDATED_NEW",
+                )
+        except ConditionFailed as full:
+            raise WindowFull from full
+        return int(response["Attributes"]["hits"]["N"])

@@ -1,0 +1,164 @@
+"""SPEC §7: per-workspace limits, one atomic UpdateItem per request."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from plinth.logic.rate_limit import RateLimiter, RateLimitExceeded
+from plinth.repositories import rate_limits as rate_limits_module
+from plinth.repositories.rate_limits import DynamoRateLimitRepository
+
+
+class Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def limiter(aws):
+    clock = Clock(1_800_000_000.25)
+    return RateLimiter(DynamoRateLimitRepository(aws["RateLimitTable"]), clock=clock), clock
+
+
+def test_window_allows_limit_then_refuses_until_rollover(limiter):
+    limiter, clock = limiter
+    states = [limiter.check("ws_a", 3) for _ in range(3)]
+    assert [s.remaining for s in states] == [2, 1, 0]
+    assert states[0].headers() == {
+        "RateLimit-Policy": '"workspace";q=3;w=1',
+        "RateLimit": '"workspace";r=2;t=1',
+    }
+    with pytest.raises(RateLimitExceeded) as refused:
+        limiter.check("ws_a", 3)
+    assert refused.value.headers()["Retry-After"] == "1"
+    clock.now += 0.75  # next second: a fresh window
+    assert limiter.check("ws_a", 3).remaining == 2
+
+
+def test_one_workspace_burst_never_throttles_another(limiter):
+    limiter, _ = limiter
+    for _ in range(2):
+        limiter.check("ws_busy", 2)
+    with pytest.raises(RateLimitExceeded):
+        limiter.check("ws_busy", 2)
+    assert limiter.check("ws_calm", 2).remaining == 1
+
+
+def test_each_check_is_one_update_item(limiter, monkeypatch):
+    limiter, _ = limiter
+    real = rate_limits_module.dynamodb()
+    calls = []
+
+    class Counting:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: Counting())
+    limiter.check("ws_a", 5)
+    assert calls == ["update_item"]
+
+
+def test_old_windows_carry_a_ttl(limiter, aws):
+    limiter, clock = limiter
+    limiter.check("ws_a", 5)
+    (item,) = boto3.client("dynamodb").scan(TableName=aws["RateLimitTable"])["Items"]
+    assert item["bucket"]["S"] == "ws_a#1800000000"
+    assert int(item["expiresAt"]["N"]) > clock.now
+
+
+@pytest.fixture
+def frozen(aws, monkeypatch):
+    """The API's limiter with a clock that stays inside one window."""
+    import plinth.api
+
+    clock = Clock(1_800_000_000.5)
+    limiter = RateLimiter(DynamoRateLimitRepository(aws["RateLimitTable"]), clock=clock)
+    monkeypatch.setattr(plinth.api, "rate_limiter", lambda: limiter)
+    return clock
+
+
+def test_over_limit_request_is_429_with_headers_and_spec_body(api, frozen):
+    for _ in range(2):
+        ok = api.request("GET", "/v1/resources", rate_limit=2, workspace="ws_tight")
+        assert ok.status == 200
+    response = api.request("GET", "/v1/resources", rate_limit=2, workspace="ws_tight")
+    assert response.status == 429
+    assert response.error == {
+        "code": "rate_limited",
+        "message": "Rate limit of 2 requests per second exceeded for this workspace.",
+        "param": None,
+    }
+    assert response.headers["Retry-After"] == "1"
+    assert response.headers["RateLimit-Policy"] == '"workspace";q=2;w=1'
+    assert response.headers["RateLimit"] == '"workspace";r=0;t=1'
+    assert api.request("GET", "/v1/resources", rate_limit=2, workspace="ws_other").status == 200
+    frozen.now += 1
+    assert api.request("GET", "/v1/resources", rate_limit=2, workspace="ws_tight").status == 200
+
+
+def test_every_limited_response_carries_ratelimit_fields(api, frozen):
+    response = api.request("GET", "/v1/resources", rate_limit=50, workspace="ws_hdr")
+    assert response.headers["RateLimit-Policy"] == '"workspace";q=50;w=1'
+    assert response.headers["RateLimit"] in ('"workspace";r=49;t=1',)
+    error = api.request("GET", "/v1/resources/res_nope", rate_limit=50, workspace="ws_hdr2")
+    assert error.status == 404
+    assert error.headers["RateLimit"] == '"workspace";r=49;t=1'
+
+
+def test_default_limit_comes_from_settings_when_workspace_has_none(api, monkeypatch):
+    from plinth.settings import get_settings
+
+    monkeypatch.setenv("DEFAULT_RATE_LIMIT", "7")
+    get_settings.cache_clear()
+    authorizer = {
+        "principalId": "k",
+        "workspaceId": "ws_def",
+        "keyId": "k",
+        "scopes": "resources:read",
+    }
+    response = api.request("GET", "/v1/resources", authorizer=authorizer)
+    get_settings.cache_clear()
+    assert response.headers["RateLimit-Policy"] == '"workspace";q=7;w=1'
+
+
+def test_rate_limit_is_checked_after_scope_and_before_body(api, frozen):
+    assert api.request("GET", "/v1/resources", rate_limit=1, workspace="ws_order").status == 200
+    forbidden = api.request(
+        "POST",
+        "/v1/resources",
+        json_body={"name": "x"},
+        scopes=("resources:read",),
+        rate_limit=1,
+        workspace="ws_order",
+    )
+    assert forbidden.status == 403
+    limited = api.request(
+        "POST", "/v1/resources", raw_body="{bad", rate_limit=1, workspace="ws_order"
+    )
+    assert limited.status == 429
+
+
+def test_405_is_answered_before_the_rate_limit(api, frozen):
+    assert api.request("GET", "/v1/resources", rate_limit=1, workspace="ws_405").status == 200
+    assert api.request("PUT", "/v1/resources", rate_limit=1, workspace="ws_405").status == 405
+
+
+def test_limiter_failure_fails_open(api, monkeypatch):
+    client = boto3.client("dynamodb", region_name="us-east-1")
+    stubber = Stubber(client)
+    for _ in range(5):
+        stubber.add_client_error(
+            "update_item", "ProvisionedThroughputExceededException", http_status_code=400
+        )
+    stubber.activate()
+    monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: client)
+    response = api.request("GET", "/v1/resources", rate_limit=1, workspace="ws_open")
+    assert response.status == 200
+    assert response.headers["RateLimit-Policy"] == '"workspace";q=1;w=1'
+    assert "RateLimit" not in response.headers
