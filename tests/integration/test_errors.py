@@ -198,8 +198,10 @@ def test_dynamodb_unreachable_is_503(api, monkeypatch):
 
 
 def test_list_throttled_is_503(api, monkeypatch):
+    from plinth.repositories import paging
+
     client = _stubbed("query", "ProvisionedThroughputExceededException", 400)
-    monkeypatch.setattr(resources_module, "dynamodb", lambda: client)
+    monkeypatch.setattr(paging, "dynamodb", lambda: client)
     response = api.request("GET", "/v1/resources")
     assert response.status == 503
     assert response.error["code"] == "service_unavailable"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from plinth.repositories import resources as resources_module
+from plinth.repositories import paging as paging_module
 
 
 def _walk(api, query=None, workspace="ws_alpha"):
@@ -179,8 +179,8 @@ class _PagedClient:
 
 def test_short_and_empty_dynamodb_pages_still_give_exact_has_more(api, create, monkeypatch):
     ids = [create(name=f"r{i}")["id"] for i in range(4)]
-    paged = _PagedClient(resources_module.dynamodb())
-    monkeypatch.setattr(resources_module, "dynamodb", lambda: paged)
+    paged = _PagedClient(paging_module.dynamodb())
+    monkeypatch.setattr(paging_module, "dynamodb", lambda: paged)
     first = api.request("GET", "/v1/resources", query={"limit": "3"}).body
     assert [r["id"] for r in first["data"]] == list(reversed(ids))[:3]
     assert first["hasMore"] is True
@@ -193,7 +193,7 @@ def test_short_and_empty_dynamodb_pages_still_give_exact_has_more(api, create, m
 def test_a_page_costs_one_query_when_dynamodb_returns_it_whole(api, create, monkeypatch):
     for i in range(5):
         create(name=f"r{i}")
-    real = resources_module.dynamodb()
+    real = paging_module.dynamodb()
     calls = []
 
     class Counting:
@@ -201,7 +201,7 @@ def test_a_page_costs_one_query_when_dynamodb_returns_it_whole(api, create, monk
             calls.append(kwargs)
             return real.query(**kwargs)
 
-    monkeypatch.setattr(resources_module, "dynamodb", lambda: Counting())
+    monkeypatch.setattr(paging_module, "dynamodb", lambda: Counting())
     api.request("GET", "/v1/resources", query={"limit": "2", "status": "active"})
     assert len(calls) == 1
     assert calls[0]["IndexName"] == "byStatus"

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from plinth import ids
-from plinth.cursor import InvalidCursor, decode_cursor, encode_cursor
-from plinth.errors import NotFound, ValidationFailed
+from plinth.errors import NotFound
+from plinth.logic.pagination import CursorScope, next_cursor, position_after
 from plinth.models.resource import Resource, ResourceCreate, ResourcePatch
 from plinth.models.types import ResourceStatus
 from plinth.repositories.resources import ResourceRepository
@@ -85,32 +85,12 @@ def list_resources(
     repo: ResourceRepository,
     signing_key: bytes,
 ) -> ResourcePage:
-    filter_value = status.value if status else None
-    after_id = None
-    if cursor is not None:
-        try:
-            after_id = decode_cursor(
-                signing_key,
-                cursor,
-                kind=CURSOR_KIND,
-                workspace_id=workspace_id,
-                filter_value=filter_value,
-                prefix=ids.RESOURCE_PREFIX,
-            )
-        except InvalidCursor as exc:
-            raise ValidationFailed(
-                "The cursor is invalid, or was issued for another list or filter. "
-                "Use the nextCursor of the previous page with the same query.",
-                param="cursor",
-            ) from exc
+    scope = CursorScope(CURSOR_KIND, ids.RESOURCE_PREFIX, workspace_id, status)
+    after_id = position_after(signing_key, cursor, scope)
     page = repo.list(workspace_id, limit=limit, status=status, after_id=after_id)
-    next_cursor = None
-    if page.has_more:
-        next_cursor = encode_cursor(
-            signing_key,
-            kind=CURSOR_KIND,
-            workspace_id=workspace_id,
-            filter_value=filter_value,
-            last_id=page.items[-1].id,
-        )
-    return ResourcePage(items=page.items, has_more=page.has_more, next_cursor=next_cursor)
+    last_id = page.items[-1].id if page.items else None
+    return ResourcePage(
+        items=page.items,
+        has_more=page.has_more,
+        next_cursor=next_cursor(signing_key, scope, last_id, page.has_more),
+    )

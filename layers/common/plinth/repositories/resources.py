@@ -15,8 +15,8 @@ from plinth.models.items import ResourceItem, status_key
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
 from plinth.repositories.aws import aws_errors, dynamodb, from_attributes, to_attributes
+from plinth.repositories.paging import query_page
 
-STATUS_INDEX = "byStatus"
 _NOT_FOUND = "No such resource."
 _UPDATE_ATTEMPTS = 5
 
@@ -132,43 +132,15 @@ class DynamoResourceRepository:
         status: ResourceStatus | None,
         after_id: str | None,
     ) -> Page:
-        """Newest first. Asks for `limit + 1` items so `has_more` is exact.
-
-        Normally one Query. DynamoDB may stop early (1 MB of data read) or hand back an
-        empty page with a LastEvaluatedKey; then the query continues from there until it
-        has `limit + 1` items or the partition is exhausted.
-        """
-        query: dict[str, Any] = {"TableName": self._table, "ScanIndexForward": False}
-        if status is None:
-            query["KeyConditionExpression"] = "workspaceId = :pk"
-            partition = {":pk": workspace_id}
-        else:
-            query["IndexName"] = STATUS_INDEX
-            query["KeyConditionExpression"] = "workspaceStatus = :pk"
-            partition = {":pk": status_key(workspace_id, status)}
-        query["ExpressionAttributeValues"] = to_attributes(partition)
-        start_key: dict[str, Any] | None = None
-        if after_id is not None:
-            start = {"workspaceId": workspace_id, "id": after_id}
-            if status is not None:
-                start["workspaceStatus"] = status_key(workspace_id, status)
-            start_key = to_attributes(start)
-        wanted = limit + 1
-        found: list[Resource] = []
-        while len(found) < wanted:
-            if start_key is not None:
-                query["ExclusiveStartKey"] = start_key
-            query["Limit"] = wanted - len(found)
-            with aws_errors("list resources"):
-                response = dynamodb().query(**query)
-            found.extend(
-                ResourceItem.model_validate(from_attributes(raw)).to_domain()
-                for raw in response.get("Items", [])
-            )
-            start_key = response.get("LastEvaluatedKey")
-            if start_key is None:
-                break
-        return Page(items=found[:limit], has_more=len(found) > limit)
+        page = query_page(
+            self._table,
+            workspace_id,
+            limit=limit,
+            status=status.value if status else None,
+            after_id=after_id,
+        )
+        items = [ResourceItem.model_validate(raw).to_domain() for raw in page.items]
+        return Page(items=items, has_more=page.has_more)
 
     @staticmethod
     def _key(workspace_id: str, resource_id: str) -> dict[str, Any]:
