@@ -20,15 +20,22 @@ app = create_app()
 _ALL = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-@app.route("/v1/resources", method=_ALL)
-def resources_collection() -> Any:
-    raise MethodNotAllowed(app.current_event.http_method, ALLOWED_METHODS["/v1/resources"])
+def _refuse() -> Any:
+    allowed = ALLOWED_METHODS[app.current_event.resource]
+    raise MethodNotAllowed(app.current_event.http_method, allowed)
 
 
-@app.route("/v1/resources/<resource_id>", method=_ALL)
-def resources_item(resource_id: str) -> Any:
-    del resource_id
-    raise MethodNotAllowed(app.current_event.http_method, ALLOWED_METHODS["/v1/resources/{id}"])
+def _refuse_item(object_id: str) -> Any:
+    del object_id
+    return _refuse()
+
+
+# One resolver route per API path, all answering 405 with that path's `Allow`.
+for _path in ALLOWED_METHODS:
+    if "{id}" in _path:
+        app.route(_path.replace("{id}", "<object_id>"), method=_ALL)(_refuse_item)
+    else:
+        app.route(_path, method=_ALL)(_refuse)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)

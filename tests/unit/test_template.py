@@ -103,3 +103,23 @@ def test_gateway_responses_use_the_spec_error_shape():
         )
     assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
     assert "Retry-After" in responses["THROTTLED"]["ResponseParameters"]["Headers"]
+
+
+def test_jobs_queue_settings_agree_with_the_worker():
+    resources = tpl.load_template()["Resources"]
+    queue = resources["JobsQueue"]["Properties"]
+    worker = tpl.functions()["JobsWorkerFunction"]
+    assert queue["VisibilityTimeout"] >= 6 * worker.timeout
+    assert 3 <= queue["RedrivePolicy"]["maxReceiveCount"] <= 5
+    assert (
+        int(worker.environment["JOBS_MAX_RECEIVE_COUNT"])
+        == queue["RedrivePolicy"]["maxReceiveCount"]
+    )
+    stale = int(worker.environment["JOB_STALE_AFTER_SECONDS"])
+    assert stale >= queue["VisibilityTimeout"] * (queue["RedrivePolicy"]["maxReceiveCount"] + 1)
+    (source,) = worker.queue_events
+    assert "ReportBatchItemFailures" in source["FunctionResponseTypes"]
+    alarm = resources["JobsDeadLetterAlarm"]["Properties"]
+    assert alarm["Threshold"] == 0
+    assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
+    assert tpl.functions()["JobsSweeperFunction"].schedules

@@ -93,6 +93,7 @@ class FunctionSpec:
     environment: dict[str, Any] = field(default_factory=dict)
     routes: tuple[Route, ...] = ()
     queue_events: tuple[dict[str, Any], ...] = ()
+    schedules: tuple[str, ...] = ()
     timeout: int = 3
 
 
@@ -106,12 +107,15 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
         env = {**global_env, **props.get("Environment", {}).get("Variables", {})}
         routes: list[Route] = []
         queues: list[dict[str, Any]] = []
+        schedules: list[str] = []
         for event in (props.get("Events") or {}).values():
             if event["Type"] == "Api":
                 p = event["Properties"]
                 routes.append(Route(p["Method"].upper(), p["Path"], logical_id))
             elif event["Type"] == "SQS":
                 queues.append(event["Properties"])
+            elif event["Type"] in ("Schedule", "ScheduleV2"):
+                schedules.append(str(event["Properties"]["Schedule"]))
         specs[logical_id] = FunctionSpec(
             logical_id=logical_id,
             code_uri=props["CodeUri"],
@@ -119,6 +123,7 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
             environment=env,
             routes=tuple(routes),
             queue_events=tuple(queues),
+            schedules=tuple(schedules),
             timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
         )
     return specs

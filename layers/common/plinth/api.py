@@ -239,6 +239,7 @@ def handle(
     *,
     scope: str | None,
     body: BodyMode = BodyMode.NONE,
+    max_body_bytes: int | None = None,
 ) -> dict[str, Any]:
     """Run one request through the checks in SPEC §3 order, then the resolver.
 
@@ -252,7 +253,7 @@ def handle(
             limit = caller.rate_limit or get_settings().default_rate_limit
             rate_headers = rate_limiter().check(caller.workspace_id, limit).headers()
         if body is not BodyMode.NONE:
-            check_json_body(event, body, get_settings().max_body_bytes)
+            check_json_body(event, body, max_body_bytes or get_settings().max_body_bytes)
         app.append_context(caller=caller)  # type: ignore[no-untyped-call]
         result = app.resolve(event, context)
     except PlinthError as exc:

@@ -8,6 +8,7 @@ DynamoDB sort keys give newest-first lists for free.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import threading
@@ -100,6 +101,13 @@ def new_job_id() -> str:
 
 def new_key_id() -> str:
     return KEY_PREFIX + _generator.new()
+
+
+def derived_id(prefix: str, timestamp_ms: int, seed: str, index: int) -> str:
+    """A deterministic, time-sortable id: the same (seed, index) always gives the same id,
+    and ids of one seed sort by index (index < 2**20)."""
+    digest = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") >> 4
+    return prefix + encode_ulid(timestamp_ms, (digest << 20) | index)
 
 
 def is_id(value: str, prefix: str) -> bool:

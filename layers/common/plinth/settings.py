@@ -16,7 +16,18 @@ class Settings:
     idempotency_table: str
     rate_limit_table: str
     default_rate_limit: int
+    jobs_table: str
+    jobs_queue_url: str
+    jobs_bucket: str
+    max_receive_count: int
+    job_time_margin_ms: int
+    job_stale_after_ms: int
+    export_part_bytes: int
+    export_url_ttl_seconds: int
     max_body_bytes: int = 1024 * 1024
+    max_bulk_body_bytes: int = 5 * 1024 * 1024
+    pending_grace_ms: int = 3 * 60 * 1000
+    max_enqueue_attempts: int = 5
 
 
 def _env(name: str, default: str = "") -> str:
@@ -33,4 +44,13 @@ def get_settings() -> Settings:
         idempotency_table=_env("IDEMPOTENCY_TABLE"),
         rate_limit_table=_env("RATE_LIMIT_TABLE"),
         default_rate_limit=int(_env("DEFAULT_RATE_LIMIT", "50")),
+        jobs_table=_env("JOBS_TABLE"),
+        jobs_queue_url=_env("JOBS_QUEUE_URL"),
+        jobs_bucket=_env("JOBS_BUCKET"),
+        max_receive_count=int(_env("JOBS_MAX_RECEIVE_COUNT", "3")),
+        job_time_margin_ms=int(_env("JOB_TIME_MARGIN_MS", "15000")),
+        job_stale_after_ms=int(_env("JOB_STALE_AFTER_SECONDS", "3600")) * 1000,
+        # S3 multipart parts must be at least 5 MiB, except the last.
+        export_part_bytes=int(_env("EXPORT_PART_BYTES", str(8 * 1024 * 1024))),
+        export_url_ttl_seconds=int(_env("EXPORT_URL_TTL_SECONDS", "3600")),
     )

@@ -5,9 +5,13 @@ from __future__ import annotations
 from functools import cache
 
 from plinth.errors import DependencyUnavailable
+from plinth.logic.jobs import JobServices
 from plinth.logic.rate_limit import RateLimiter
 from plinth.observability import logger, metrics
 from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
+from plinth.repositories.blobs import S3JobStore
+from plinth.repositories.jobs import DynamoJobRepository
+from plinth.repositories.queue import SqsJobQueue
 from plinth.repositories.rate_limits import DynamoRateLimitRepository
 from plinth.repositories.resources import DynamoResourceRepository
 from plinth.repositories.secrets import cursor_signing_key
@@ -43,4 +47,15 @@ def _limiter_failed(failure: DependencyUnavailable) -> None:
 def rate_limiter() -> RateLimiter:
     return RateLimiter(
         DynamoRateLimitRepository(get_settings().rate_limit_table), on_failure=_limiter_failed
+    )
+
+
+@cache
+def job_services() -> JobServices:
+    settings = get_settings()
+    return JobServices(
+        jobs=DynamoJobRepository(settings.jobs_table),
+        queue=SqsJobQueue(settings.jobs_queue_url),
+        store=S3JobStore(settings.jobs_bucket),
+        resources=resource_repository(),
     )

@@ -23,7 +23,7 @@ from typing import Any
 from plinth_tools import template as tpl
 from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.server import GatewayServer
-from plinth_tools.local.workers import QueuePoller
+from plinth_tools.local.workers import QueuePoller, ScheduledInvoker
 from plinth_tools.provision import Resolved, function_environment, provision
 
 PREFIX = "plinth-"
@@ -53,7 +53,7 @@ class LocalStack:
     base_url: str = ""
     demo_key: str = ""
     resolved: Resolved = field(default_factory=Resolved)
-    pollers: list[QueuePoller] = field(default_factory=list)
+    pollers: list[QueuePoller | ScheduledInvoker] = field(default_factory=list)
     _moto: subprocess.Popen[bytes] | None = None
     _server: GatewayServer | None = None
     _thread: Thread | None = None
@@ -164,9 +164,12 @@ class LocalStack:
 
         get_settings.cache_clear()
 
-    def _pollers(self, template: dict[str, Any], gateway: Gateway) -> list[QueuePoller]:
-        pollers: list[QueuePoller] = []
+    def _pollers(
+        self, template: dict[str, Any], gateway: Gateway
+    ) -> list[QueuePoller | ScheduledInvoker]:
+        pollers: list[QueuePoller | ScheduledInvoker] = []
         for logical_id, spec in tpl.functions(template).items():
+            pollers.extend(ScheduledInvoker(gateway.pools[logical_id], s) for s in spec.schedules)
             for source in spec.queue_events:
                 queue_ref = source["Queue"]
                 queue_id = queue_ref["Fn::GetAtt"][0] if "Fn::GetAtt" in queue_ref else None

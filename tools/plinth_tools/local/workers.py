@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -105,3 +107,50 @@ class QueuePoller(threading.Thread):
             "eventSourceARN": self.queue_arn,
             "awsRegion": REGION,
         }
+
+
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
+
+
+def rate_seconds(expression: str) -> int:
+    """`rate(5 minutes)` → 300. cron() schedules are not emulated."""
+    found = _RATE.match(expression.strip())
+    if found is None:
+        raise ValueError(f"unsupported schedule {expression!r}; use rate(N minutes)")
+    return int(found.group(1)) * _UNIT_SECONDS[found.group(2).rstrip("s")]
+
+
+class ScheduledInvoker(threading.Thread):
+    """Invokes a function with an EventBridge 'Scheduled Event' at its template rate."""
+
+    def __init__(self, pool: FunctionPool, expression: str) -> None:
+        super().__init__(name=f"schedule-{pool.spec.logical_id}", daemon=True)
+        self.pool = pool
+        self.interval = rate_seconds(expression)
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.fire()
+
+    def fire(self) -> Any:
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": "123456789012",
+            "time": datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": REGION,
+            "resources": [f"arn:aws:events:{REGION}:123456789012:rule/{self.pool.spec.logical_id}"],
+            "detail": {},
+        }
+        try:
+            return self.pool.invoke(event, str(uuid.uuid4()))
+        except Exception:
+            log.exception("scheduled %s failed", self.pool.spec.logical_id)
+            return None

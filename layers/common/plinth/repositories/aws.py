@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 # Fail fast inside an API request: a few quick attempts, then a 503 the client can retry.
-_CONFIG = Config(
+CLIENT_CONFIG = Config(
     connect_timeout=2,
     read_timeout=5,
     retries={"mode": "standard", "total_max_attempts": 3},
@@ -42,7 +42,7 @@ _deserializer = TypeDeserializer()
 
 @cache
 def dynamodb() -> DynamoDBClient:
-    return boto3.client("dynamodb", config=_CONFIG)
+    return boto3.client("dynamodb", config=CLIENT_CONFIG)
 
 
 def to_attributes(item: dict[str, Any]) -> dict[str, Any]:
@@ -99,3 +99,10 @@ def aws_errors(operation: str) -> Iterator[None]:
         raise DependencyUnavailable(
             "A dependency is unavailable; retry shortly.", retry_after=1
         ) from exc
+
+
+def old_item(failure: ConditionFailed) -> dict[str, Any] | None:
+    """The item as it was when a condition failed (ReturnValuesOnConditionCheckFailure)."""
+    response: dict[str, Any] = getattr(failure.__cause__, "response", {}) or {}
+    item = response.get("Item")
+    return from_attributes(item) if item else None

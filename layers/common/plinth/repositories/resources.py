@@ -7,6 +7,9 @@ are newest-first with `ScanIndexForward=False`.
 
 from __future__ import annotations
 
+import builtins
+import random
+import time
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -14,11 +17,20 @@ from plinth.errors import ConditionFailed, DependencyUnavailable, NotFound
 from plinth.models.items import ResourceItem, status_key
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
-from plinth.repositories.aws import aws_errors, dynamodb, from_attributes, to_attributes
+from plinth.repositories.aws import (
+    aws_errors,
+    dynamodb,
+    from_attributes,
+    old_item,
+    to_attributes,
+)
 from plinth.repositories.paging import query_page
 
 _NOT_FOUND = "No such resource."
 _UPDATE_ATTEMPTS = 5
+_BATCH_ATTEMPTS = 8
+_BACKOFF_BASE_S = 0.05
+_BACKOFF_CAP_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +116,7 @@ class DynamoResourceRepository:
                 with aws_errors("update resource"):
                     response = dynamodb().update_item(**request)
             except ConditionFailed as failure:
-                old = _old_item(failure)
+                old = old_item(failure)
                 if old is None:
                     raise NotFound(_NOT_FOUND, param="id") from failure
                 now_ms = int(old["updatedAt"]) + 1
@@ -142,13 +154,27 @@ class DynamoResourceRepository:
         items = [ResourceItem.model_validate(raw).to_domain() for raw in page.items]
         return Page(items=items, has_more=page.has_more)
 
+    def put_batch(self, resources: builtins.list[Resource]) -> None:
+        """BatchWriteItem (≤ 25 puts), retrying `UnprocessedItems` with capped exponential
+        backoff. Puts overwrite: callers give deterministic ids, so a retry rewrites the
+        same items instead of duplicating them."""
+        requests: builtins.list[Any] = [
+            {
+                "PutRequest": {
+                    "Item": to_attributes(ResourceItem.from_domain(r).model_dump(mode="json"))
+                }
+            }
+            for r in resources
+        ]
+        for attempt in range(_BATCH_ATTEMPTS):
+            with aws_errors("write resources"):
+                response = dynamodb().batch_write_item(RequestItems={self._table: requests})
+            requests = (response.get("UnprocessedItems") or {}).get(self._table, [])
+            if not requests:
+                return
+            time.sleep(min(_BACKOFF_CAP_S, _BACKOFF_BASE_S * 2**attempt) * random.uniform(0.5, 1))  # noqa: S311
+        raise DependencyUnavailable("DynamoDB kept throttling the batch write; retry later.")
+
     @staticmethod
     def _key(workspace_id: str, resource_id: str) -> dict[str, Any]:
         return to_attributes({"workspaceId": workspace_id, "id": resource_id})
-
-
-def _old_item(failure: ConditionFailed) -> dict[str, Any] | None:
-    cause = failure.__cause__
-    response: dict[str, Any] = getattr(cause, "response", {}) or {}
-    item = response.get("Item")
-    return from_attributes(item) if item else None

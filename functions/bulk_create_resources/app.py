@@ -1,0 +1,42 @@
+"""POST /v1/resources/bulk: validate every item now, create them in a job."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from plinth.api import BodyMode, create_app, current_caller, handle
+from plinth.jobs_api import accepted
+from plinth.logic.jobs import submit_bulk
+from plinth.models.auth import Scope
+from plinth.models.job import BulkCreateRequest
+from plinth.observability import logger, metrics
+from plinth.settings import get_settings
+from plinth.wiring import job_services
+
+app = create_app()
+
+
+@app.post("/v1/resources/bulk")
+def post_bulk(body: Annotated[BulkCreateRequest, Body()]) -> Any:
+    svc = job_services()
+    job = submit_bulk(current_caller(app).workspace_id, body, svc)
+    metrics.add_metric(name="BulkJobSubmitted", unit=MetricUnit.Count, value=1)
+    return accepted(job, svc)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(
+        app,
+        event,
+        context,
+        scope=Scope.WRITE,
+        body=BodyMode.REQUIRED,
+        max_body_bytes=get_settings().max_bulk_body_bytes,
+    )

@@ -1,0 +1,34 @@
+"""POST /v1/resources/export: export the workspace's resources (JSON Lines) in a job."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from plinth.api import BodyMode, create_app, current_caller, handle
+from plinth.jobs_api import accepted
+from plinth.logic.jobs import submit_export
+from plinth.models.auth import Scope
+from plinth.models.job import ExportRequest
+from plinth.observability import logger, metrics
+from plinth.wiring import job_services
+
+app = create_app()
+
+
+@app.post("/v1/resources/export")
+def post_export(body: Annotated[ExportRequest | None, Body()] = None) -> Any:
+    svc = job_services()
+    job = submit_export(current_caller(app).workspace_id, body or ExportRequest(), svc)
+    metrics.add_metric(name="ExportJobSubmitted", unit=MetricUnit.Count, value=1)
+    return accepted(job, svc)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return handle(app, event, context, scope=Scope.READ, body=BodyMode.OPTIONAL)

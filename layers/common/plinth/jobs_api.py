@@ -1,0 +1,22 @@
+"""The API shape of a job, shared by the job endpoints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from plinth.api import json_response
+from plinth.logic.jobs import JobServices, result_view
+from plinth.models.job import Job, JobResponse
+from plinth.settings import get_settings
+
+
+def job_json(job: Job, svc: JobServices) -> dict[str, Any]:
+    result = result_view(job, svc.store, get_settings().export_url_ttl_seconds)
+    return JobResponse.from_domain(job, result).to_json_dict()
+
+
+def accepted(job: Job, svc: JobServices) -> Response[str]:
+    """202 with the job and where to poll it."""
+    return json_response(202, job_json(job, svc), {"Location": f"/v1/jobs/{job.id}"})

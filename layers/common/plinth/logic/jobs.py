@@ -1,0 +1,386 @@
+"""Long-running jobs (SPEC §8): submission, reading, the worker and the sweeper.
+
+Submission writes the job item before the message. The worker claims a lease on the job
+(pending → running on the first claim), works from the job's checkpoint, saves progress
+as it goes, and when the Lambda's remaining time drops below a margin it saves a
+checkpoint, releases the lease and enqueues a continuation. Redeliveries and duplicates
+resume from the checkpoint or do nothing; finished jobs never move.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from plinth import ids
+from plinth.errors import DependencyUnavailable, NotFound
+from plinth.logic.pagination import CursorScope, next_cursor, position_after
+from plinth.models.job import (
+    BulkCreateRequest,
+    Checkpoint,
+    ExportRequest,
+    Job,
+    JobError,
+    JobMessage,
+    JobStatus,
+    JobType,
+)
+from plinth.models.resource import Resource, ResourceCreate, ResourceResponse
+from plinth.models.types import ResourceStatus
+from plinth.repositories.blobs import S3JobStore
+from plinth.repositories.jobs import DynamoJobRepository, LeaseLost, LeaseRefused
+from plinth.repositories.queue import SqsJobQueue
+from plinth.repositories.resources import DynamoResourceRepository
+from plinth.timeutil import format_ms, now_ms
+
+CURSOR_KIND = "jobs"
+BATCH_SIZE = 25  # BatchWriteItem's limit
+PROGRESS_EVERY = 100  # items between progress writes
+EXPORT_PAGE_SIZE = 500
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobServices:
+    jobs: DynamoJobRepository
+    queue: SqsJobQueue
+    store: S3JobStore
+    resources: DynamoResourceRepository
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    margin_ms: int
+    lease_ms: int
+    max_receive_count: int
+    part_bytes: int
+
+
+class Outcome(StrEnum):
+    COMPLETED = "completed"
+    CONTINUED = "continued"
+    ALREADY_FINISHED = "already_finished"
+    HELD_ELSEWHERE = "held_elsewhere"
+    MISSING = "missing"
+    LEASE_LOST = "lease_lost"
+
+
+# ---------------------------------------------------------------------- submission
+def submit_bulk(
+    workspace_id: str, body: BulkCreateRequest, svc: JobServices, clock: Callable[[], int] = now_ms
+) -> Job:
+    job_id = ids.new_job_id()
+    key = svc.store.payload_key(workspace_id, job_id)
+    # The payload (up to 5 MiB) goes to S3: it fits neither an SQS message nor an item.
+    svc.store.put_payload(key, {"resources": [r.model_dump() for r in body.resources]})
+    now = clock()
+    job = Job(
+        id=job_id,
+        workspace_id=workspace_id,
+        type=JobType.BULK_CREATE,
+        status=JobStatus.PENDING,
+        total=len(body.resources),
+        params={"payloadKey": key},
+        created_at=now,
+        updated_at=now,
+        enqueued_at=now,
+        enqueue_attempts=1,
+    )
+    return _create_and_enqueue(job, svc, now)
+
+
+def submit_export(
+    workspace_id: str, body: ExportRequest, svc: JobServices, clock: Callable[[], int] = now_ms
+) -> Job:
+    job_id = ids.new_job_id()
+    now = clock()
+    job = Job(
+        id=job_id,
+        workspace_id=workspace_id,
+        type=JobType.EXPORT,
+        status=JobStatus.PENDING,
+        total=None,
+        params={
+            "status": body.status.value if body.status else None,
+            "exportKey": svc.store.export_key(workspace_id, job_id),
+        },
+        created_at=now,
+        updated_at=now,
+        enqueued_at=now,
+        enqueue_attempts=1,
+    )
+    return _create_and_enqueue(job, svc, now)
+
+
+def _create_and_enqueue(job: Job, svc: JobServices, now: int) -> Job:
+    svc.jobs.create(job)  # the item first: a lost message is found by the sweeper
+    try:
+        svc.queue.send(JobMessage(jobId=job.id, workspaceId=job.workspace_id))
+    except DependencyUnavailable:
+        error = JobError(
+            code="enqueue_failed", message="The job could not be queued; submit it again."
+        )
+        try:
+            svc.jobs.fail(job, error, now)
+        except DependencyUnavailable:
+            log.warning("could not mark %s failed; the sweeper will re-enqueue it", job.id)
+        raise
+    return job
+
+
+# ---------------------------------------------------------------------- reading
+def get_job(workspace_id: str, job_id: str, svc: JobServices) -> Job:
+    if not ids.is_id(job_id, ids.JOB_PREFIX):
+        raise NotFound("No such job.", param="id")
+    return svc.jobs.get(workspace_id, job_id)
+
+
+def result_view(
+    job: Job, store: S3JobStore, url_ttl_s: int, clock: Callable[[], int] = now_ms
+) -> dict[str, Any] | None:
+    """The API's `result`. An export's download URL is signed now, so it is always fresh."""
+    if job.status is not JobStatus.COMPLETED or job.result is None:
+        return None
+    if job.type is JobType.EXPORT:
+        return {
+            "count": job.result["count"],
+            "url": store.presigned_url(job.result["key"], url_ttl_s),
+            "expiresAt": format_ms(clock() + url_ttl_s * 1000),
+        }
+    return job.result
+
+
+def list_jobs(
+    workspace_id: str,
+    *,
+    limit: int,
+    status: JobStatus | None,
+    cursor: str | None,
+    svc: JobServices,
+    signing_key: bytes,
+) -> tuple[list[Job], bool, str | None]:
+    scope = CursorScope(CURSOR_KIND, ids.JOB_PREFIX, workspace_id, status)
+    after_id = position_after(signing_key, cursor, scope)
+    jobs, has_more = svc.jobs.list(workspace_id, limit=limit, status=status, after_id=after_id)
+    last_id = jobs[-1].id if jobs else None
+    return jobs, has_more, next_cursor(signing_key, scope, last_id, has_more)
+
+
+# ---------------------------------------------------------------------- worker
+def bulk_resource_ids(job: Job) -> list[str]:
+    """Resource ids derived from (job id, index): reprocessing rewrites, never duplicates."""
+    if job.started_at is None or job.total is None:
+        raise ValueError("a bulk job gets its resource ids once it has started")
+    return [
+        ids.derived_id(ids.RESOURCE_PREFIX, job.started_at, job.id, index)
+        for index in range(job.total)
+    ]
+
+
+def process_message(
+    message: JobMessage,
+    *,
+    receive_count: int,
+    owner: str,
+    remaining_ms: Callable[[], int],
+    svc: JobServices,
+    config: WorkerConfig,
+    clock: Callable[[], int] = now_ms,
+) -> Outcome:
+    """Work on one job message. Raises when the work failed and should be retried; on
+    the last allowed receive the job is marked failed first."""
+    try:
+        job = svc.jobs.get(message.workspace_id, message.job_id)
+        if job.status.finished:
+            return Outcome.ALREADY_FINISHED
+        job = svc.jobs.claim(job, owner, clock(), config.lease_ms)
+    except NotFound:
+        return Outcome.MISSING
+    except LeaseRefused as refused:
+        # Gone, finished meanwhile, or another worker holds a live lease (its own message
+        # carries the work): nothing to do here.
+        current = refused.current
+        if current is None:
+            return Outcome.MISSING
+        return Outcome.ALREADY_FINISHED if current.status.finished else Outcome.HELD_ELSEWHERE
+    run = _JobRun(job, owner, svc, config, remaining_ms, clock)
+    try:
+        return run.bulk() if job.type is JobType.BULK_CREATE else run.export()
+    except LeaseLost:
+        return Outcome.LEASE_LOST
+    except Exception as failure:
+        run.after_failure(receive_count, failure)
+        raise
+
+
+@dataclass
+class _JobRun:
+    job: Job
+    owner: str
+    svc: JobServices
+    config: WorkerConfig
+    remaining_ms: Callable[[], int]
+    clock: Callable[[], int]
+
+    def _save(self, checkpoint: Checkpoint, *, release: bool = False) -> None:
+        self.job = self.svc.jobs.save_checkpoint(
+            self.job, self.owner, checkpoint, self.clock(), release=release
+        )
+
+    def _continue_later(self, checkpoint: Checkpoint) -> Outcome:
+        self._save(checkpoint, release=True)
+        self.svc.queue.send(JobMessage(jobId=self.job.id, workspaceId=self.job.workspace_id))
+        return Outcome.CONTINUED
+
+    def _out_of_time(self) -> bool:
+        return self.remaining_ms() < self.config.margin_ms
+
+    def after_failure(self, receive_count: int, failure: Exception) -> None:
+        job = self.job
+        if receive_count >= self.config.max_receive_count:
+            # The message goes to the DLQ after this receive: the job must not stay running.
+            error = JobError(
+                code="job_failed",
+                message=f"The job failed after {receive_count} attempts and will not be retried.",
+            )
+            self.svc.jobs.fail(job, error, self.clock())
+            return
+        log.warning("job %s attempt %d failed: %r; will retry", job.id, receive_count, failure)
+        try:  # hand the lease back so the redelivery can resume at once
+            current = self.svc.jobs.get(job.workspace_id, job.id)
+            self.svc.jobs.save_checkpoint(
+                current, self.owner, current.checkpoint, self.clock(), release=True
+            )
+        except (LeaseLost, DependencyUnavailable):
+            pass
+
+    def bulk(self) -> Outcome:
+        job = self.job
+        payload = self.svc.store.get_payload(str(job.params["payloadKey"]))
+        bodies = [ResourceCreate.model_validate(item) for item in payload["resources"]]
+        if len(bodies) != job.total:
+            raise ValueError("bulk payload does not match the job")
+        resource_ids = bulk_resource_ids(job)
+        created = job.started_at or self.clock()
+        done = saved = job.checkpoint.processed
+        while done < len(bodies):
+            chunk = [
+                Resource(
+                    id=resource_ids[i],
+                    workspace_id=job.workspace_id,
+                    name=body.name,
+                    description=body.description,
+                    status=ResourceStatus.ACTIVE,
+                    metadata=body.metadata,
+                    created_at=created,
+                    updated_at=created,
+                )
+                for i, body in enumerate(bodies[done : done + BATCH_SIZE], start=done)
+            ]
+            self.svc.resources.put_batch(chunk)
+            done += len(chunk)
+            if done >= len(bodies):
+                break
+            if self._out_of_time():
+                return self._continue_later(Checkpoint(processed=done))
+            if done - saved >= PROGRESS_EVERY:
+                self._save(Checkpoint(processed=done))
+                saved = done
+        result = {"created": done, "ids": resource_ids}
+        self.svc.jobs.complete(
+            self.job, self.owner, Checkpoint(processed=done), result, self.clock()
+        )
+        return Outcome.COMPLETED
+
+    def export(self) -> Outcome:
+        """JSON Lines into one multipart upload. Only whole parts are checkpointed: lines
+        read after the last uploaded part are read again on resume, so memory holds at most
+        one part plus one page, whatever the size of the export."""
+        store, key = self.svc.store, str(self.job.params["exportKey"])
+        status = self.job.params.get("status")
+        checkpoint = self.job.checkpoint
+        if checkpoint.upload_id is None:
+            checkpoint = Checkpoint(upload_id=store.start_upload(key))
+            self._save(checkpoint)
+        upload_id = str(checkpoint.upload_id)
+        parts = list(checkpoint.parts)
+        count, cursor = checkpoint.processed, checkpoint.after_id
+        buffer = bytearray()
+        buffered = 0
+        while True:
+            page = self.svc.resources.list(
+                self.job.workspace_id,
+                limit=EXPORT_PAGE_SIZE,
+                status=ResourceStatus(status) if status else None,
+                after_id=cursor,
+            )
+            for resource in page.items:
+                line = ResourceResponse.from_domain(resource).to_json_dict()
+                buffer += json.dumps(line, ensure_ascii=False).encode() + b"\n"
+                buffered += 1
+                cursor = resource.id
+                if len(buffer) < self.config.part_bytes:
+                    continue
+                parts.append(store.upload_part(key, upload_id, len(parts) + 1, bytes(buffer)))
+                count += buffered
+                buffer.clear()
+                buffered = 0
+                checkpoint = Checkpoint(
+                    processed=count, after_id=cursor, upload_id=upload_id, parts=parts
+                )
+                if self._out_of_time():
+                    return self._continue_later(checkpoint)
+                self._save(checkpoint)
+            if not page.has_more:
+                break
+        if buffer or not parts:  # the last part may be small (or the only, empty one)
+            parts.append(store.upload_part(key, upload_id, len(parts) + 1, bytes(buffer)))
+            count += buffered
+        store.complete_upload(key, upload_id, parts)
+        final = Checkpoint(processed=count, after_id=cursor, upload_id=upload_id)
+        result = {"count": count, "key": key}
+        self.svc.jobs.complete(self.job, self.owner, final, result, self.clock())
+        return Outcome.COMPLETED
+
+
+# ---------------------------------------------------------------------- sweeper
+@dataclass(frozen=True)
+class SweepReport:
+    reenqueued: int = 0
+    failed: int = 0
+
+
+def sweep(
+    svc: JobServices,
+    *,
+    pending_grace_ms: int,
+    stale_after_ms: int,
+    max_enqueue_attempts: int,
+    clock: Callable[[], int] = now_ms,
+) -> SweepReport:
+    """Re-enqueue jobs left pending (a process died between the write and the send) and
+    fail running jobs that stopped reporting long enough for their retries to be spent."""
+    reenqueued = failed = 0
+    now = clock()
+    for job in svc.jobs.list_active():
+        if job.status is JobStatus.PENDING:
+            if now - (job.enqueued_at or job.created_at) < pending_grace_ms:
+                continue
+            if job.enqueue_attempts >= max_enqueue_attempts:
+                error = JobError(code="enqueue_failed", message="The job could not be queued.")
+                failed += svc.jobs.fail(job, error, now) is not None
+                continue
+            if svc.jobs.mark_enqueued(job, now) is not None:
+                svc.queue.send(JobMessage(jobId=job.id, workspaceId=job.workspace_id))
+                reenqueued += 1
+        elif now - (job.heartbeat_at or job.started_at or job.created_at) > stale_after_ms:
+            error = JobError(
+                code="worker_lost",
+                message="The job stopped making progress and its retries are exhausted.",
+            )
+            failed += svc.jobs.fail(job, error, now) is not None
+    return SweepReport(reenqueued=reenqueued, failed=failed)

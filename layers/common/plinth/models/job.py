@@ -1,0 +1,188 @@
+"""Jobs (SPEC §8): request bodies, the domain object, the API shape and the item."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from plinth.models.items import status_key
+from plinth.models.resource import ResourceCreate
+from plinth.models.types import Status
+from plinth.timeutil import format_ms
+
+MAX_BULK_ITEMS = 1000
+
+
+class JobType(StrEnum):
+    BULK_CREATE = "resources.bulk_create"
+    EXPORT = "resources.export"
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+    @property
+    def finished(self) -> bool:
+        return self in (JobStatus.COMPLETED, JobStatus.FAILED)
+
+
+JobStatusFilter = Annotated[JobStatus, Field(strict=False)]
+
+
+class BulkCreateRequest(BaseModel):
+    """Body of POST /v1/resources/bulk: every item is validated up front."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    resources: Annotated[list[ResourceCreate], Field(min_length=1, max_length=MAX_BULK_ITEMS)]
+
+
+class ExportRequest(BaseModel):
+    """Body of POST /v1/resources/export; an empty body means `{}` (everything)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    status: Status | None = None
+
+
+class JobError(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    code: str
+    message: str
+
+
+class Checkpoint(BaseModel):
+    """Where a job resumes: items done and, for exports, the multipart upload so far."""
+
+    model_config = ConfigDict(frozen=True)
+
+    processed: int = 0
+    after_id: str | None = None
+    upload_id: str | None = None
+    parts: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class Job(BaseModel):
+    """The domain object; also its DynamoDB item (see `to_item` / `from_item`)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    workspace_id: str
+    type: JobType
+    status: JobStatus
+    total: int | None
+    params: dict[str, Any] = Field(default_factory=dict)
+    checkpoint: Checkpoint = Field(default_factory=Checkpoint)
+    result: dict[str, Any] | None = None
+    error: JobError | None = None
+    created_at: int
+    started_at: int | None = None
+    completed_at: int | None = None
+    updated_at: int
+    enqueued_at: int | None = None
+    enqueue_attempts: int = 0
+    heartbeat_at: int | None = None
+    lease_owner: str | None = None
+    lease_until: int | None = None
+
+    def to_item(self) -> dict[str, Any]:
+        item = {
+            "workspaceId": self.workspace_id,
+            "id": self.id,
+            "workspaceStatus": status_key(self.workspace_id, self.status),
+            "type": self.type.value,
+            "status": self.status.value,
+            "total": self.total,
+            "params": self.params,
+            "checkpoint": self.checkpoint.model_dump(),
+            "result": self.result,
+            "error": self.error.model_dump() if self.error else None,
+            "createdAt": self.created_at,
+            "startedAt": self.started_at,
+            "completedAt": self.completed_at,
+            "updatedAt": self.updated_at,
+            "enqueuedAt": self.enqueued_at,
+            "enqueueAttempts": self.enqueue_attempts,
+            "heartbeatAt": self.heartbeat_at,
+        }
+        if not self.status.finished:
+            item["activeKey"] = ACTIVE_KEY
+        return item
+
+    @classmethod
+    def from_item(cls, item: dict[str, Any]) -> Job:
+        return cls(
+            id=item["id"],
+            workspace_id=item["workspaceId"],
+            type=item["type"],
+            status=item["status"],
+            total=item.get("total"),
+            params=item.get("params") or {},
+            checkpoint=Checkpoint.model_validate(item.get("checkpoint") or {}),
+            result=item.get("result"),
+            error=item.get("error"),
+            created_at=item["createdAt"],
+            started_at=item.get("startedAt"),
+            completed_at=item.get("completedAt"),
+            updated_at=item["updatedAt"],
+            enqueued_at=item.get("enqueuedAt"),
+            enqueue_attempts=item.get("enqueueAttempts", 0),
+            heartbeat_at=item.get("heartbeatAt"),
+            lease_owner=item.get("leaseOwner"),
+            lease_until=item.get("leaseUntil"),
+        )
+
+
+# Partition of the sparse `byActivity` GSI: only pending and running jobs carry it, so
+# the sweeper finds them with a Query instead of a Scan.
+ACTIVE_KEY = "active"
+
+
+class JobResponse(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+    id: str
+    object: Literal["job"] = "job"
+    type: JobType
+    status: JobStatus
+    progress: dict[str, int | None]
+    result: dict[str, Any] | None
+    error: JobError | None
+    created_at: str
+    started_at: str | None
+    completed_at: str | None
+
+    @classmethod
+    def from_domain(cls, job: Job, result: dict[str, Any] | None) -> JobResponse:
+        """`result` is passed in: an export's download URL is signed at read time."""
+        return cls(
+            id=job.id,
+            type=job.type,
+            status=job.status,
+            progress={"processed": job.checkpoint.processed, "total": job.total},
+            result=result,
+            error=job.error,
+            created_at=format_ms(job.created_at),
+            started_at=format_ms(job.started_at) if job.started_at else None,
+            completed_at=format_ms(job.completed_at) if job.completed_at else None,
+        )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class JobMessage(BaseModel):
+    """The SQS message body: which job to work on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    job_id: str = Field(alias="jobId")
+    workspace_id: str = Field(alias="workspaceId")

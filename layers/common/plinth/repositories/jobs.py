@@ -1,0 +1,209 @@
+"""Jobs in DynamoDB. Same key shape as resources (`workspaceId`, `id`, `byStatus` GSI),
+plus the sparse `byActivity` GSI (`activeKey`, `id`) holding only unfinished jobs.
+
+Every state change is a conditional write: pending → running → completed | failed,
+never backwards; progress and completion are only written by the lease holder.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+from plinth.errors import ConditionFailed, NotFound
+from plinth.models.items import status_key
+from plinth.models.job import ACTIVE_KEY, Checkpoint, Job, JobError, JobStatus
+from plinth.repositories.aws import (
+    aws_errors,
+    dynamodb,
+    from_attributes,
+    old_item,
+    to_attributes,
+)
+from plinth.repositories.paging import RawPage, query_page
+
+ACTIVITY_INDEX = "byActivity"
+_NOT_FOUND = "No such job."
+_NAMES = {"#s": "status", "#r": "result", "#e": "error", "#c": "checkpoint"}
+
+
+class LeaseRefused(Exception):
+    """The job is finished, gone, or held by another worker."""
+
+    def __init__(self, current: Job | None) -> None:
+        super().__init__("lease refused")
+        self.current = current
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds the job (its lease expired and another took over)."""
+
+
+class DynamoJobRepository:
+    def __init__(self, table_name: str) -> None:
+        self._table = table_name
+
+    def create(self, job: Job) -> None:
+        with aws_errors("create job"):
+            dynamodb().put_item(
+                TableName=self._table,
+                Item=to_attributes(job.to_item()),
+                ConditionExpression="attribute_not_exists(id)",
+            )
+
+    def get(self, workspace_id: str, job_id: str) -> Job:
+        with aws_errors("get job"):
+            response = dynamodb().get_item(
+                TableName=self._table, Key=self._key(workspace_id, job_id), ConsistentRead=True
+            )
+        if "Item" not in response:
+            raise NotFound(_NOT_FOUND, param="id")
+        return Job.from_item(from_attributes(response["Item"]))
+
+    def list(
+        self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None
+    ) -> tuple[list[Job], bool]:
+        page: RawPage = query_page(
+            self._table,
+            workspace_id,
+            limit=limit,
+            status=status.value if status else None,
+            after_id=after_id,
+        )
+        return [Job.from_item(item) for item in page.items], page.has_more
+
+    def list_active(self) -> builtins.list[Job]:
+        """Every pending or running job, across workspaces (sweeper)."""
+        jobs: builtins.list[Job] = []
+        query: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": ACTIVITY_INDEX,
+            "KeyConditionExpression": "activeKey = :a",
+            "ExpressionAttributeValues": to_attributes({":a": ACTIVE_KEY}),
+        }
+        while True:
+            with aws_errors("list active jobs"):
+                response = dynamodb().query(**query)
+            jobs.extend(Job.from_item(from_attributes(i)) for i in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return jobs
+            query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def claim(self, job: Job, owner: str, now: int, lease_ms: int) -> Job:
+        """Take the job's lease (pending → running on first claim); `LeaseRefused` if it is
+        finished, missing, or leased to a live worker."""
+        try:
+            return self._update(
+                job,
+                "SET #s = :running, workspaceStatus = :ws,"
+                " startedAt = if_not_exists(startedAt, :now), leaseOwner = :owner,"
+                " leaseUntil = :until, heartbeatAt = :now, updatedAt = :now",
+                "(#s = :pending OR #s = :running)"
+                " AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)",
+                {
+                    ":running": JobStatus.RUNNING.value,
+                    ":pending": JobStatus.PENDING.value,
+                    ":ws": status_key(job.workspace_id, JobStatus.RUNNING),
+                    ":now": now,
+                    ":owner": owner,
+                    ":until": now + lease_ms,
+                },
+            )
+        except ConditionFailed as failure:
+            old = old_item(failure)
+            raise LeaseRefused(Job.from_item(old) if old else None) from failure
+
+    def save_checkpoint(
+        self, job: Job, owner: str, checkpoint: Checkpoint, now: int, *, release: bool
+    ) -> Job:
+        """Record progress (and heartbeat); `release` gives the lease up for a continuation."""
+        lease = " REMOVE leaseOwner, leaseUntil" if release else ""
+        try:
+            return self._update(
+                job,
+                "SET #c = :cp, heartbeatAt = :now, updatedAt = :now" + lease,
+                "leaseOwner = :owner AND #s = :running",
+                {
+                    ":cp": checkpoint.model_dump(),
+                    ":now": now,
+                    ":owner": owner,
+                    ":running": JobStatus.RUNNING.value,
+                },
+            )
+        except ConditionFailed as failure:
+            raise LeaseLost from failure
+
+    def complete(
+        self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int
+    ) -> Job:
+        try:
+            return self._update(
+                job,
+                "SET #s = :completed, workspaceStatus = :ws, #r = :result, #c = :cp,"
+                " completedAt = :now, updatedAt = :now REMOVE activeKey, leaseOwner, leaseUntil",
+                "leaseOwner = :owner AND #s = :running",
+                {
+                    ":completed": JobStatus.COMPLETED.value,
+                    ":ws": status_key(job.workspace_id, JobStatus.COMPLETED),
+                    ":result": result,
+                    ":cp": checkpoint.model_dump(),
+                    ":now": now,
+                    ":owner": owner,
+                    ":running": JobStatus.RUNNING.value,
+                },
+            )
+        except ConditionFailed as failure:
+            raise LeaseLost from failure
+
+    def fail(self, job: Job, error: JobError, now: int) -> Job | None:
+        """Mark an unfinished job failed; None if it had already finished."""
+        try:
+            return self._update(
+                job,
+                "SET #s = :failed, workspaceStatus = :ws, #e = :error, completedAt = :now,"
+                " updatedAt = :now REMOVE activeKey, leaseOwner, leaseUntil",
+                "#s = :pending OR #s = :running",
+                {
+                    ":failed": JobStatus.FAILED.value,
+                    ":ws": status_key(job.workspace_id, JobStatus.FAILED),
+                    ":error": error.model_dump(),
+                    ":now": now,
+                    ":pending": JobStatus.PENDING.value,
+                    ":running": JobStatus.RUNNING.value,
+                },
+            )
+        except ConditionFailed:
+            return None
+
+    def mark_enqueued(self, job: Job, now: int) -> Job | None:
+        """Note a (re-)send of a pending job's message; None if it is no longer pending."""
+        try:
+            return self._update(
+                job,
+                "SET enqueuedAt = :now, updatedAt = :now ADD enqueueAttempts :one",
+                "#s = :pending",
+                {":now": now, ":one": 1, ":pending": JobStatus.PENDING.value},
+            )
+        except ConditionFailed:
+            return None
+
+    def _update(self, job: Job, expression: str, condition: str, values: dict[str, Any]) -> Job:
+        names = {k: v for k, v in _NAMES.items() if k in expression or k in condition}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": self._key(job.workspace_id, job.id),
+            "UpdateExpression": expression,
+            "ConditionExpression": f"attribute_exists(id) AND ({condition})",
+            "ExpressionAttributeValues": to_attributes(values),
+            "ReturnValues": "ALL_NEW",
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        with aws_errors("update job"):
+            response = dynamodb().update_item(**request)
+        return Job.from_item(from_attributes(response["Attributes"]))
+
+    @staticmethod
+    def _key(workspace_id: str, job_id: str) -> dict[str, Any]:
+        return to_attributes({"workspaceId": workspace_id, "id": job_id})
