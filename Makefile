@@ -5,12 +5,14 @@ SHELL := /bin/bash
 # Prefer a local Python 3.13 (pyenv); otherwise uv finds or downloads one (.python-version).
 PY313 := $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) $(shell command -v python3.13 2>/dev/null))
 export UV_PYTHON := $(or $(PY313),3.13)
+export PATH := $(HOME)/.local/bin:$(PATH)
 UV := $(or $(shell command -v uv 2>/dev/null),$(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
 SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} \
 	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-dummy} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-dummy}
 
-.PHONY: help install lint format typecheck unit integration e2e test validate build deploy run bench pr clean
+
+.PHONY: help tools install lint format typecheck unit integration e2e test validate build deploy run bench pr clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -40,8 +42,13 @@ bench: install ## benchmarks: print latency and throughput figures
 	$(RUN) python bench/aws_calls.py
 	$(RUN) python bench/local_get.py
 
-validate: ## sam validate --lint (needs `uv tool install aws-sam-cli`)
+tools: ## install sam and checkov as uv tools (each in its own environment)
+	@command -v sam >/dev/null || $(UV) tool install aws-sam-cli
+	@command -v checkov >/dev/null || $(UV) tool install checkov
+
+validate: tools ## static checks of template.yaml: sam validate --lint (cfn-lint) and checkov
 	$(SAM_ENV) sam validate --lint
+	checkov -f template.yaml --config-file .checkov.yaml
 
 build: ## sam build, then precompile .pyc (Lambda's filesystem is read-only)
 	PATH="$(dir $(UV_PYTHON)):$$PATH" $(SAM_ENV) sam build

@@ -51,6 +51,6 @@ def get_settings() -> Settings:
         job_time_margin_ms=int(_env("JOB_TIME_MARGIN_MS", "15000")),
         job_stale_after_ms=int(_env("JOB_STALE_AFTER_SECONDS", "3600")) * 1000,
         # S3 multipart parts must be at least 5 MiB, except the last.
-        export_part_bytes=int(_env("EXPORT_PART_BYTES", str(8 * 1024 * 1024))),
+        export_part_bytes=int(_env("EXPORT_PART_BYTES", str(5 * 1024 * 1024))),
         export_url_ttl_seconds=int(_env("EXPORT_URL_TTL_SECONDS", "3600")),
     )

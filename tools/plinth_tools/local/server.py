@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from plinth_tools.local.gateway import Gateway, GatewayRequest
 
-log = logging.getLogger("plinth.dev")
+log = logging.getLogger("plinth_dev")
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -28,7 +28,7 @@ from plinth_tools.provision import Resolved, function_environment, provision
 
 PREFIX = "plinth-"
 DEMO_WORKSPACE = "ws_demo"
-log = logging.getLogger("plinth.dev")
+log = logging.getLogger("plinth_dev")
 
 
 class StackError(Exception):

@@ -17,7 +17,7 @@ import boto3
 
 from plinth_tools.local.gateway import REGION, FunctionPool
 
-log = logging.getLogger("plinth.dev")
+log = logging.getLogger("plinth_dev")
 
 
 class QueuePoller(threading.Thread):

@@ -40,7 +40,7 @@ from plinth.timeutil import format_ms, now_ms
 CURSOR_KIND = "jobs"
 BATCH_SIZE = 25  # BatchWriteItem's limit
 PROGRESS_EVERY = 100  # items between progress writes
-EXPORT_PAGE_SIZE = 500
+EXPORT_PAGE_SIZE = 1000  # DynamoDB caps a page at 1 MB anyway
 log = logging.getLogger(__name__)
 
 
@@ -325,7 +325,7 @@ class _JobRun:
                 cursor = resource.id
                 if len(buffer) < self.config.part_bytes:
                     continue
-                parts.append(store.upload_part(key, upload_id, len(parts) + 1, bytes(buffer)))
+                parts.append(store.upload_part(key, upload_id, len(parts) + 1, buffer))
                 count += buffered
                 buffer.clear()
                 buffered = 0
@@ -338,7 +338,7 @@ class _JobRun:
             if not page.has_more:
                 break
         if buffer or not parts:  # the last part may be small (or the only, empty one)
-            parts.append(store.upload_part(key, upload_id, len(parts) + 1, bytes(buffer)))
+            parts.append(store.upload_part(key, upload_id, len(parts) + 1, buffer))
             count += buffered
         store.complete_upload(key, upload_id, parts)
         final = Checkpoint(processed=count, after_id=cursor, upload_id=upload_id)

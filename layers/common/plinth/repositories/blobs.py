@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from botocore.config import Config
@@ -56,10 +56,17 @@ class S3JobStore:
                 Bucket=self.bucket, Key=key, ContentType="application/x-ndjson"
             )["UploadId"]
 
-    def upload_part(self, key: str, upload_id: str, number: int, data: bytes) -> dict[str, Any]:
+    def upload_part(
+        self, key: str, upload_id: str, number: int, data: bytes | bytearray
+    ) -> dict[str, Any]:
+        """`data` may be the caller's bytearray: it is sent as is, without a copy."""
         with aws_errors("upload export part"):
             etag = s3().upload_part(
-                Bucket=self.bucket, Key=key, UploadId=upload_id, PartNumber=number, Body=data
+                Bucket=self.bucket,
+                Key=key,
+                UploadId=upload_id,
+                PartNumber=number,
+                Body=cast(bytes, data),
             )["ETag"]
         return {"PartNumber": number, "ETag": etag}
 

@@ -1,0 +1,185 @@
+"""Jobs benchmark (`make bench`): bulk create of 1,000 and exports of 1k and 100k
+resources, run by the real worker handler against a moto server in its own process.
+
+Each measurement runs in a fresh child process so its peak RSS is its own: the moto
+server (which holds the data) is a separate process and does not count.
+Prints one JSON line per measurement: wall seconds, AWS calls, peak RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKSPACE_1K, WORKSPACE_100K = "ws_bench_1k", "ws_bench_100k"
+
+
+def _env(endpoint: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+
+
+def _configure() -> Any:
+    from plinth_tools import template as tpl
+    from plinth_tools.provision import function_environment, provision
+
+    resolved = provision("bench-")
+    os.environ.update(function_environment("JobsWorkerFunction", resolved))
+    return resolved, tpl
+
+
+# ---------------------------------------------------------------- child: run one job
+def child(kind: str, workspace: str) -> None:
+    import botocore.client
+
+    resolved, tpl = _configure()
+    from plinth.logic import jobs as jobs_logic
+    from plinth.models.job import BulkCreateRequest, ExportRequest
+    from plinth.wiring import job_services
+    from plinth_tools.local.gateway import FunctionPool
+    from plinth_tools.local.workers import QueuePoller
+
+    svc = job_services()
+    if kind == "bulk":
+        body = BulkCreateRequest.model_validate(
+            {"resources": [{"name": f"r{i}", "metadata": {"i": str(i)}} for i in range(1000)]}
+        )
+        job = jobs_logic.submit_bulk(workspace, body, svc)
+    else:
+        job = jobs_logic.submit_export(workspace, ExportRequest(), svc)
+    pool = FunctionPool(tpl.functions()["JobsWorkerFunction"])
+    poller = QueuePoller(
+        pool,
+        resolved["JobsQueue"],
+        resolved.attribute("JobsQueue", "Arn"),
+        batch_size=1,
+        report_failures=True,
+        wait_seconds=0,
+    )
+    calls: Counter[str] = Counter()
+    real = botocore.client.BaseClient._make_api_call
+
+    def counting(self: Any, operation: str, params: Any) -> Any:
+        calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
+        return real(self, operation, params)
+
+    botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
+    started = time.perf_counter()
+    invocations = 0
+    while poller.poll_once():  # continuations are new messages: run until none is left
+        invocations += 1
+    wall = time.perf_counter() - started
+    botocore.client.BaseClient._make_api_call = real  # type: ignore[method-assign]
+    done = svc.jobs.get(workspace, job.id)
+    dynamodb = sum(v for k, v in calls.items() if k.startswith("dynamodb:"))
+    print(
+        json.dumps(
+            {
+                "bench": f"job {kind}",
+                "workspace": workspace,
+                "status": done.status.value,
+                "items": done.checkpoint.processed,
+                "wallSeconds": round(wall, 2),
+                "invocations": invocations,
+                "dynamodbCalls": dynamodb,
+                "awsCalls": dict(sorted(calls.items())),
+                "peakRssMiB": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            }
+        )
+    )
+
+
+# ---------------------------------------------------------------- parent
+def _seed(workspace: str, count: int) -> float:
+    _configure()
+    from plinth import ids
+    from plinth.models.resource import Resource
+    from plinth.models.types import ResourceStatus
+    from plinth.wiring import resource_repository
+
+    repo = resource_repository()
+    started = time.perf_counter()
+    batch: list[Resource] = []
+    for i in range(count):
+        now = 1_800_000_000_000 + i
+        batch.append(
+            Resource(
+                id=ids.new_resource_id(),
+                workspace_id=workspace,
+                name=f"resource {i}",
+                description="benchmark row " * 5,
+                status=ResourceStatus.ACTIVE,
+                metadata={"index": str(i), "team": "bench"},
+                created_at=now,
+                updated_at=now,
+            )
+        )
+        if len(batch) == 25:
+            repo.put_batch(batch)
+            batch = []
+    if batch:
+        repo.put_batch(batch)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    moto = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        os.environ.update(_env(endpoint))
+        from plinth_tools.local.stack import wait_for_endpoint
+
+        wait_for_endpoint(endpoint)
+        big = int(os.environ.get("BENCH_EXPORT_LARGE", "100000"))
+        for workspace, count in ((WORKSPACE_1K, 1000), (WORKSPACE_100K, big)):
+            print(
+                json.dumps(
+                    {
+                        "bench": "seed",
+                        "workspace": workspace,
+                        "resources": count,
+                        "seconds": round(_seed(workspace, count), 1),
+                    }
+                )
+            )
+        runs = [("bulk", "ws_bench_bulk"), ("export", WORKSPACE_1K), ("export", WORKSPACE_100K)]
+        for kind, workspace in runs:
+            subprocess.run(
+                [sys.executable, __file__, "child", kind, workspace],
+                check=True,
+                env=_env(endpoint),
+                cwd=ROOT,
+            )
+    finally:
+        moto.terminate()
+        moto.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child(sys.argv[2], sys.argv[3])
+    else:
+        main()
