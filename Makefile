@@ -41,6 +41,8 @@ run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="
 bench: install ## benchmarks: print latency and throughput figures
 	$(RUN) python bench/aws_calls.py
 	$(RUN) python bench/local_get.py
+	$(RUN) python bench/cold_start.py
+	$(RUN) python bench/jobs.py
 
 tools: ## install sam and checkov as uv tools (each in its own environment)
 	@command -v sam >/dev/null || $(UV) tool install aws-sam-cli

@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from plinth_tools.local.stack import start_process
+
 REQUESTS_PER_CLIENT = 400
 
 
@@ -26,37 +23,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-def _start() -> tuple[subprocess.Popen[str], int, str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "plinth_tools.cli",
-            "dev",
-            "--port",
-            str(port),
-            "--aws-port",
-            str(_free_port()),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    text = ""
-    for line in process.stdout:
-        text += line
-        if "Ctrl-C" in line:
-            break
-    key = re.search(r"API key\s+(sk_\S+)", text)
-    if not key:
-        raise SystemExit(f"stack did not start:\n{text}")
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    return process, port, key.group(1)
 
 
 def _client(port: int, key: str, path: str, count: int, out: list[float]) -> None:
@@ -95,7 +61,9 @@ def _run(port: int, key: str, path: str, clients: int) -> dict[str, float]:
 
 
 def main() -> None:
-    process, port, key = _start()
+    port = _free_port()
+    stack = start_process(port, _free_port())
+    key = stack.key
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port)
         connection.request(
@@ -113,8 +81,7 @@ def main() -> None:
                 )
             )
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stack.stop()
 
 
 if __name__ == "__main__":

@@ -65,7 +65,7 @@ class ApiResponse:
     status: int
     headers: dict[str, str]
     text: str
-    raw: dict[str, Any] = field(repr=False)
+    raw: dict[str, Any] = field(default_factory=dict, repr=False)
     request_id: str = ""
 
     @property

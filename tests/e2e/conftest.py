@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -18,6 +16,9 @@ from typing import Any
 
 import pytest
 
+from plinth_tools.local.stack import start_process
+from tests.support import ApiResponse
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -25,22 +26,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
-
-
-@dataclass
-class HttpResponse:
-    status: int
-    headers: dict[str, str]
-    text: str
-
-    @property
-    def body(self) -> Any:
-        return json.loads(self.text) if self.text else None
-
-    @property
-    def error(self) -> dict[str, Any]:
-        error: dict[str, Any] = self.body["error"]
-        return error
 
 
 @dataclass
@@ -58,7 +43,7 @@ class LocalApi:
         raw_body: bytes | None = None,
         headers: dict[str, str] | None = None,
         key: str | None = "default",
-    ) -> HttpResponse:
+    ) -> ApiResponse:
         sent = dict(headers or {})
         if key is not None:
             sent.setdefault("Authorization", f"Bearer {self.key if key == 'default' else key}")
@@ -71,11 +56,11 @@ class LocalApi:
         )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
-                return HttpResponse(
+                return ApiResponse(
                     response.status, dict(response.headers), response.read().decode()
                 )
         except urllib.error.HTTPError as error:
-            return HttpResponse(error.code, dict(error.headers), error.read().decode())
+            return ApiResponse(error.code, dict(error.headers), error.read().decode())
 
     def cli(self, *args: str) -> Any:
         env = {
@@ -99,46 +84,10 @@ class LocalApi:
 
 @pytest.fixture(scope="session")
 def local_stack() -> Iterator[LocalApi]:
-    port, aws_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "plinth_tools.cli",
-            "dev",
-            "--port",
-            str(port),
-            "--aws-port",
-            str(aws_port),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    banner: list[str] = []
-    deadline = time.monotonic() + 60
-    assert process.stdout is not None
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        banner.append(line)
-        if "Ctrl-C" in line:
-            break
-    text = "".join(banner)
-    key = re.search(r"API key\s+(sk_\S+)", text)
-    assert key, f"stack did not start:\n{text}"
-    # Keep draining the log so the pipe never fills.
-    import threading
-
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    yield LocalApi(f"http://127.0.0.1:{port}", key.group(1), f"http://127.0.0.1:{aws_port}")
-    process.terminate()
-    assert process.wait(timeout=10) == 0, "plinth dev did not stop cleanly on SIGTERM"
-    process.stdout.close()
+    stack = start_process(free_port(), free_port(), "--rate-limit", "100000", env=env)
+    yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint)
+    assert stack.stop() == 0, "plinth dev did not stop cleanly on SIGTERM"
 
 
 @pytest.fixture

@@ -335,25 +335,27 @@ def _header_map(headers: list[tuple[str, str]]) -> dict[str, str]:
     return {name.lower(): value for name, value in headers}
 
 
-def _headers(headers: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    single: dict[str, str] = {}
-    multi: dict[str, list[str]] = {}
-    for name, value in headers:
-        single[name] = value
-        multi.setdefault(name, []).append(value)
-    return single, multi
-
-
-def _query(raw: str) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
-    pairs = parse_qsl(raw, keep_blank_values=True)
-    if not pairs:
-        return None, None
+def _single_and_multi(
+    pairs: list[tuple[str, str]],
+) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """API Gateway's two views of repeated names: the last value, and all of them."""
     single: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
     for name, value in pairs:
         single[name] = value
         multi.setdefault(name, []).append(value)
     return single, multi
+
+
+def _headers(headers: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    return _single_and_multi(headers)
+
+
+def _query(raw: str) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
+    pairs = parse_qsl(raw, keep_blank_values=True)
+    if not pairs:
+        return None, None
+    return _single_and_multi(pairs)
 
 
 def _allows(policy: dict[str, Any], method_arn: str) -> bool:

@@ -27,6 +27,7 @@ from plinth_tools.local.workers import QueuePoller, ScheduledInvoker
 from plinth_tools.provision import Resolved, function_environment, provision
 
 PREFIX = "plinth-"
+DEFAULT_HOST = "127.0.0.1"
 DEMO_WORKSPACE = "ws_demo"
 log = logging.getLogger("plinth_dev")
 
@@ -37,7 +38,7 @@ class StackError(Exception):
 
 @dataclass
 class StackConfig:
-    host: str = "127.0.0.1"
+    host: str = DEFAULT_HOST
     port: int = 3000
     aws_port: int = 5000
     aws_endpoint_url: str | None = None
@@ -271,3 +272,62 @@ def run(config: StackConfig) -> int:
     finally:
         stack.stop()
     return 0
+
+
+@dataclass
+class RunningStack:
+    """A `plinth dev` started as its own process (tests, benchmarks)."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+    key: str
+    aws_endpoint: str
+
+    def stop(self) -> int:
+        self.process.terminate()
+        code = self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return code
+
+
+def start_process(
+    port: int, aws_port: int, *extra: str, env: dict[str, str] | None = None
+) -> RunningStack:
+    """Start `plinth dev` in a child process and wait for its banner."""
+    import re
+    import threading
+
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "plinth_tools.cli",
+            "dev",
+            "--port",
+            str(port),
+            "--aws-port",
+            str(aws_port),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tpl.ROOT,
+    )
+    assert process.stdout is not None
+    banner = ""
+    for line in process.stdout:
+        banner += line
+        if "Ctrl-C" in line:
+            break
+    key = re.search(r"API key\s+(sk_\S+)", banner)
+    if key is None:
+        process.kill()
+        raise StackError(f"plinth dev did not start:\n{banner}")
+    # Keep draining its log so the pipe never fills up.
+    threading.Thread(target=process.stdout.read, daemon=True).start()
+    return RunningStack(
+        process, f"http://{DEFAULT_HOST}:{port}", key.group(1), f"http://{DEFAULT_HOST}:{aws_port}"
+    )

@@ -77,46 +77,57 @@ def submit_bulk(
     key = svc.store.payload_key(workspace_id, job_id)
     # The payload (up to 5 MiB) goes to S3: it fits neither an SQS message nor an item.
     svc.store.put_payload(key, {"resources": [r.model_dump() for r in body.resources]})
-    now = clock()
-    job = Job(
-        id=job_id,
-        workspace_id=workspace_id,
-        type=JobType.BULK_CREATE,
-        status=JobStatus.PENDING,
-        total=len(body.resources),
+    job = _pending_job(
+        job_id,
+        workspace_id,
+        JobType.BULK_CREATE,
         params={"payloadKey": key},
-        created_at=now,
-        updated_at=now,
-        enqueued_at=now,
-        enqueue_attempts=1,
+        total=len(body.resources),
+        clock=clock,
     )
-    return _create_and_enqueue(job, svc, now)
+    return _create_and_enqueue(job, svc, clock)
 
 
 def submit_export(
     workspace_id: str, body: ExportRequest, svc: JobServices, clock: Callable[[], int] = now_ms
 ) -> Job:
     job_id = ids.new_job_id()
+    params = {
+        "status": body.status.value if body.status else None,
+        "exportKey": svc.store.export_key(workspace_id, job_id),
+    }
+    return _create_and_enqueue(
+        _pending_job(job_id, workspace_id, JobType.EXPORT, params=params, total=None, clock=clock),
+        svc,
+        clock,
+    )
+
+
+def _pending_job(
+    job_id: str,
+    workspace_id: str,
+    kind: JobType,
+    *,
+    params: dict[str, Any],
+    total: int | None,
+    clock: Callable[[], int],
+) -> Job:
     now = clock()
-    job = Job(
+    return Job(
         id=job_id,
         workspace_id=workspace_id,
-        type=JobType.EXPORT,
+        type=kind,
         status=JobStatus.PENDING,
-        total=None,
-        params={
-            "status": body.status.value if body.status else None,
-            "exportKey": svc.store.export_key(workspace_id, job_id),
-        },
+        total=total,
+        params=params,
         created_at=now,
         updated_at=now,
         enqueued_at=now,
         enqueue_attempts=1,
     )
-    return _create_and_enqueue(job, svc, now)
 
 
-def _create_and_enqueue(job: Job, svc: JobServices, now: int) -> Job:
+def _create_and_enqueue(job: Job, svc: JobServices, clock: Callable[[], int]) -> Job:
     svc.jobs.create(job)  # the item first: a lost message is found by the sweeper
     try:
         svc.queue.send(JobMessage(jobId=job.id, workspaceId=job.workspace_id))
@@ -125,7 +136,7 @@ def _create_and_enqueue(job: Job, svc: JobServices, now: int) -> Job:
             code="enqueue_failed", message="The job could not be queued; submit it again."
         )
         try:
-            svc.jobs.fail(job, error, now)
+            svc.jobs.fail(job, error, clock())
         except DependencyUnavailable:
             log.warning("could not mark %s failed; the sweeper will re-enqueue it", job.id)
         raise
