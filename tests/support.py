@@ -159,3 +159,19 @@ def to_response(result: dict[str, Any]) -> ApiResponse:
     if result.get("isBase64Encoded"):
         text = base64.b64decode(text).decode()
     return ApiResponse(status=int(result["statusCode"]), headers=headers, text=text, raw=result)
+
+
+def failing_client(
+    service: str, operation: str, code: str, status: int = 400, times: int = 5
+) -> Any:
+    """A real boto3 client whose next `times` calls of `operation` fail with `code`:
+    errors moto cannot produce (throttling, outages), injected with botocore's Stubber."""
+    import boto3
+    from botocore.stub import Stubber
+
+    client = boto3.client(service, region_name="us-east-1")
+    stubber = Stubber(client)
+    for _ in range(times):
+        stubber.add_client_error(operation, service_error_code=code, http_status_code=status)
+    stubber.activate()
+    return client

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 
-import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
-from botocore.stub import Stubber
 
 from plinth import wiring
 from plinth.repositories import resources as resources_module
+from tests.support import failing_client
 
 MISSING_ID = "res_01JGZ9A5B7C9D1E3F5G7H9J1K3"
 
@@ -148,12 +147,7 @@ def test_unexpected_exception_is_500_without_internals(api, monkeypatch):
 
 
 def _stubbed(operation: str, code: str, status: int):
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    stubber = Stubber(client)
-    for _ in range(5):
-        stubber.add_client_error(operation, service_error_code=code, http_status_code=status)
-    stubber.activate()
-    return client
+    return failing_client("dynamodb", operation, code, status)
 
 
 @pytest.mark.parametrize(

@@ -6,9 +6,9 @@ import json
 
 import boto3
 import pytest
-from botocore.stub import Stubber
 
 from plinth import wiring
+from tests.support import failing_client
 
 BODY = {"name": "once", "metadata": {"a": "1", "b": "2"}}
 
@@ -114,13 +114,7 @@ def test_errors_are_not_stored_so_a_fixed_retry_runs_afresh(api):
 def test_a_failure_inside_the_operation_is_not_stored(api, monkeypatch):
     from plinth.repositories import resources as resources_module
 
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    stubber = Stubber(client)
-    for _ in range(3):
-        stubber.add_client_error(
-            "put_item", "ProvisionedThroughputExceededException", http_status_code=400
-        )
-    stubber.activate()
+    client = failing_client("dynamodb", "put_item", "ProvisionedThroughputExceededException")
     with monkeypatch.context() as patch:
         patch.setattr(resources_module, "dynamodb", lambda: client)
         failed = _post(api, "key-6")
@@ -169,10 +163,7 @@ def test_records_expire_after_24_hours(api, aws):
 def test_idempotency_store_unavailable_is_503(api, monkeypatch):
     from plinth import idempotency
 
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    stubber = Stubber(client)
-    stubber.add_client_error("put_item", "ThrottlingException", http_status_code=400)
-    stubber.activate()
+    client = failing_client("dynamodb", "put_item", "ThrottlingException", times=1)
     layer = idempotency._persistence()
     monkeypatch.setattr(layer, "client", client)
     response = _post(api, "key-9")

@@ -15,6 +15,7 @@ from plinth.repositories.resources import DynamoResourceRepository
 from plinth_tools import template as tpl
 from plinth_tools.local.gateway import FunctionPool
 from plinth_tools.local.workers import QueuePoller
+from tests.support import failing_client
 
 
 class Jobs:
@@ -252,15 +253,9 @@ def test_unparseable_message_reaches_the_dlq(jobs):
 
 
 def test_failing_send_message_is_503_and_leaves_no_pending_job(api, monkeypatch):
-    from botocore.stub import Stubber
-
     from plinth.repositories import queue as queue_module
 
-    client = boto3.client("sqs", region_name="us-east-1")
-    stubber = Stubber(client)
-    for _ in range(3):
-        stubber.add_client_error("send_message", "ServiceUnavailable", http_status_code=503)
-    stubber.activate()
+    client = failing_client("sqs", "send_message", "ServiceUnavailable", 503)
     monkeypatch.setattr(queue_module, "sqs", lambda: client)
     response = api.request("POST", "/v1/resources/bulk", json_body={"resources": _items(2)})
     assert response.status == 503

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import boto3
 import pytest
-from botocore.stub import Stubber
 
 from plinth.logic.rate_limit import RateLimiter, RateLimitExceeded
 from plinth.repositories import rate_limits as rate_limits_module
 from plinth.repositories.rate_limits import DynamoRateLimitRepository
+from tests.support import failing_client
 
 
 class Clock:
@@ -150,13 +150,7 @@ def test_405_is_answered_before_the_rate_limit(api, frozen):
 
 
 def test_limiter_failure_fails_open(api, monkeypatch):
-    client = boto3.client("dynamodb", region_name="us-east-1")
-    stubber = Stubber(client)
-    for _ in range(5):
-        stubber.add_client_error(
-            "update_item", "ProvisionedThroughputExceededException", http_status_code=400
-        )
-    stubber.activate()
+    client = failing_client("dynamodb", "update_item", "ProvisionedThroughputExceededException")
     monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: client)
     response = api.request("GET", "/v1/resources", rate_limit=1, workspace="ws_open")
     assert response.status == 200
