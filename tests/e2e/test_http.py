@@ -199,3 +199,31 @@ def test_routes_served_are_exactly_the_template_routes(api):
         response = api.request("GET", path)
         assert response.status == 404
         assert response.error["message"] == "No such route.", path
+
+
+def test_filters_and_unknown_parameters_over_http(api, other_key):
+    created = api.request("POST", "/v1/resources", json_body={"name": "f"}, key=other_key).body
+    api.request(
+        "PATCH", f"/v1/resources/{created['id']}", json_body={"status": "paused"}, key=other_key
+    )
+    paused = api.request("GET", "/v1/resources?status=paused", key=other_key).body["data"]
+    assert created["id"] in [r["id"] for r in paused]
+    assert all(r["status"] == "paused" for r in paused)
+    bad = api.request("GET", "/v1/resources?status=deleted", key=other_key)
+    assert bad.status == 422
+    assert bad.error["param"] == "status"
+    unknown = api.request("GET", "/v1/resources?sort=asc", key=other_key)
+    assert unknown.status == 422
+    assert unknown.error["param"] == "sort"
+    null_name = api.request(
+        "PATCH", f"/v1/resources/{created['id']}", json_body={"name": None}, key=other_key
+    )
+    assert null_name.status == 422
+    assert null_name.error["param"] == "name"
+
+
+def test_every_answer_has_a_request_id_and_no_stack_trace(api):
+    for method, path in (("GET", "/v1/resources"), ("GET", "/v1/nope"), ("POST", "/v1/resources")):
+        response = api.request(method, path, raw_body=b"{" if method == "POST" else None)
+        assert UUID.match(response.headers["X-Request-Id"]), (method, path)
+        assert "Traceback" not in response.text
