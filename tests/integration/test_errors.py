@@ -36,6 +36,20 @@ def test_malformed_body_is_400_invalid_json(api, raw, message):
     assert response.error == {"code": "invalid_json", "message": message, "param": None}
 
 
+@pytest.mark.parametrize("raw", ["[" * 100_000, '{"a":' * 100_000])
+def test_absurdly_nested_body_is_400_not_500(api, raw):
+    response = api.request("POST", "/v1/resources", raw_body=raw)
+    assert response.status == 400
+    assert response.error["code"] == "invalid_json"
+
+
+def test_deep_but_parseable_body_is_a_clean_422(api):
+    raw = '{"name": "x", "metadata": {"k": ' + '{"a":' * 900 + "1" + "}" * 900 + "}}"
+    response = api.request("POST", "/v1/resources", raw_body=raw)
+    assert response.status == 422
+    assert response.error["param"] == "metadata.k"
+
+
 def test_body_that_is_not_utf8_is_400(api):
     response = api.request("POST", "/v1/resources", raw_body=b'{"name": "\xff\xfe"}')
     assert response.status == 400

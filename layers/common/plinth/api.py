@@ -206,6 +206,8 @@ def check_json_body(event: dict[str, Any], mode: BodyMode, max_bytes: int) -> No
         raise InvalidJson("The body is not valid UTF-8.") from exc
     except ValueError as exc:
         raise InvalidJson("The body is not valid JSON.") from exc
+    except RecursionError as exc:
+        raise InvalidJson("The body is nested too deeply.") from exc
     if not isinstance(parsed, dict):
         raise InvalidJson("The body must be a JSON object.")
     # The body is now known to be a JSON object: tell the resolver's validation, whose
