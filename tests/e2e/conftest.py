@@ -63,15 +63,14 @@ class LocalApi:
             return ApiResponse(error.code, dict(error.headers), error.read().decode())
 
     def cli(self, *args: str) -> Any:
+        """The CLI as a developer runs it in a new shell: only AWS_ENDPOINT_URL is set."""
         env = {
-            **os.environ,
-            "AWS_ENDPOINT_URL": self.aws_endpoint,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": "us-east-1",
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("AWS_", "API_KEYS", "WORKSPACES"))
         }
-        env.pop("API_KEYS_TABLE", None)
-        env.pop("WORKSPACES_TABLE", None)
+        env["AWS_ENDPOINT_URL"] = self.aws_endpoint
+        env["HOME"] = "/nonexistent"  # no ~/.aws either
         done = subprocess.run(
             [sys.executable, "-m", "plinth_tools.cli", *args],
             capture_output=True,

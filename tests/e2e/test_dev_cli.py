@@ -55,3 +55,22 @@ def test_unreachable_aws_endpoint_is_a_clear_message():
     assert done.returncode == 2
     assert "no AWS endpoint answering" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_ctrl_c_stops_the_api_and_moto():
+    import signal
+    import urllib.request
+
+    from plinth_tools.local.stack import start_process
+    from tests.e2e.conftest import free_port
+
+    port, aws_port = free_port(), free_port()
+    stack = start_process(port, aws_port)
+    with urllib.request.urlopen(f"{stack.aws_endpoint}/", timeout=5):
+        pass
+    stack.process.send_signal(signal.SIGINT)
+    assert stack.process.wait(timeout=20) == 0
+    assert stack.stop() == 0
+    for busy in (port, aws_port):  # both ports are free again: nothing left running
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", busy))

@@ -114,3 +114,21 @@ def test_stack_name_reads_table_names_from_outputs(aws, monkeypatch):
     }
     cfn.create_stack(StackName="plinth-prod", TemplateBody=json.dumps(body))
     assert table_names("plinth-prod") == {"api_keys": "prod-keys", "workspaces": "prod-ws"}
+
+
+def test_aws_errors_are_one_clear_line_not_a_traceback(monkeypatch, capsys):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.delenv("AWS_REGION", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("API_KEYS_TABLE", "t1")
+    monkeypatch.setenv("WORKSPACES_TABLE", "t2")
+    from plinth.repositories import aws
+
+    aws.dynamodb.cache_clear()
+    code, _, err = _run(capsys, "workspaces", "create", "ws_x")
+    aws.dynamodb.cache_clear()
+    assert code == 2
+    assert err.startswith("plinth: ")
+    assert "region" in err.lower()
+    assert "Traceback" not in err

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from plinth.errors import PlinthError
 from plinth.logic import keys as key_logic
 from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
@@ -95,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _local_defaults() -> None:
+    """Against a local endpoint (moto), region and credentials are formalities: default them
+    so that `export AWS_ENDPOINT_URL=…` is the only setting the CLI needs."""
+    if not os.environ.get("AWS_ENDPOINT_URL"):
+        return
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    if not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
+        os.environ["AWS_ACCESS_KEY_ID"] = "local"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = "local"  # noqa: S105 - moto ignores it
+
+
 def run(args: argparse.Namespace) -> int:
     if args.command == "dev":
         from plinth_tools.local.stack import StackConfig
@@ -108,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
                 rate_limit=args.rate_limit,
             )
         )
+    _local_defaults()
     names = table_names(args.stack_name)
     keys = DynamoApiKeyRepository(names["api_keys"])
     workspaces = DynamoWorkspaceRepository(names["workspaces"])
@@ -138,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run(args)
     except PlinthError as exc:
         sys.stderr.write(f"plinth: {exc.message}\n")
+        return 2
+    except (BotoCoreError, ClientError) as exc:
+        # No region, no credentials, access denied, no such stack: say so, no traceback.
+        sys.stderr.write(f"plinth: {exc}\n")
         return 2
 
 

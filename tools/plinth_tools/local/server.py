@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 
 from plinth_tools.local.gateway import Gateway, GatewayRequest
 
-log = logging.getLogger("plinth_dev")
+log = logging.getLogger(
+    "devstack"
+)  # not "plinth…": Powertools filters its service prefix off the root handler
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -29,7 +29,9 @@ from plinth_tools.provision import Resolved, function_environment, provision
 PREFIX = "plinth-"
 DEFAULT_HOST = "127.0.0.1"
 DEMO_WORKSPACE = "ws_demo"
-log = logging.getLogger("plinth_dev")
+log = logging.getLogger(
+    "devstack"
+)  # not "plinth…": Powertools filters its service prefix off the root handler
 
 
 class StackError(Exception):
@@ -256,7 +258,9 @@ def _interrupt(signum: int, frame: Any) -> None:
 def run(config: StackConfig) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     log.setLevel(logging.INFO)
-    # `kill` (SIGTERM) stops as cleanly as Ctrl-C.
+    # Ctrl-C and `kill` (SIGTERM) stop cleanly, even when started from a script that
+    # ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         stack = LocalStack(config).start()

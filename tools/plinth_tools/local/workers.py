@@ -17,7 +17,9 @@ import boto3
 
 from plinth_tools.local.gateway import REGION, FunctionPool
 
-log = logging.getLogger("plinth_dev")
+log = logging.getLogger(
+    "devstack"
+)  # not "plinth…": Powertools filters its service prefix off the root handler
 
 
 class QueuePoller(threading.Thread):
