@@ -33,6 +33,7 @@ class LocalApi:
     base_url: str
     key: str
     aws_endpoint: str
+    stack: Any = None
 
     def request(
         self,
@@ -85,7 +86,7 @@ class LocalApi:
 def local_stack() -> Iterator[LocalApi]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     stack = start_process(free_port(), free_port(), "--rate-limit", "100000", env=env)
-    yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint)
+    yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint, stack)
     assert stack.stop() == 0, "plinth dev did not stop cleanly on SIGTERM"
 
 

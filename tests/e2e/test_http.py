@@ -227,3 +227,14 @@ def test_every_answer_has_a_request_id_and_no_stack_trace(api):
         response = api.request(method, path, raw_body=b"{" if method == "POST" else None)
         assert UUID.match(response.headers["X-Request-Id"]), (method, path)
         assert "Traceback" not in response.text
+
+
+def test_each_request_logs_method_path_status_and_milliseconds(api):
+    import time
+
+    api.request("GET", "/v1/no-such-route-for-the-log")
+    deadline = time.monotonic() + 5
+    pattern = re.compile(r"GET /v1/no-such-route-for-the-log 404 \d+\.\dms$")
+    while not any(pattern.search(line) for line in list(api.stack.log)):
+        assert time.monotonic() < deadline, list(api.stack.log)[-5:]
+        time.sleep(0.05)

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Thread
@@ -286,6 +287,12 @@ class RunningStack:
     base_url: str
     key: str
     aws_endpoint: str
+    log: deque[str] = field(default_factory=lambda: deque(maxlen=2000))
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.log.append(line.rstrip("\n"))
 
     def stop(self) -> int:
         self.process.terminate()
@@ -330,8 +337,9 @@ def start_process(
     if key is None:
         process.kill()
         raise StackError(f"plinth dev did not start:\n{banner}")
-    # Keep draining its log so the pipe never fills up.
-    threading.Thread(target=process.stdout.read, daemon=True).start()
-    return RunningStack(
+    running = RunningStack(
         process, f"http://{DEFAULT_HOST}:{port}", key.group(1), f"http://{DEFAULT_HOST}:{aws_port}"
     )
+    # Keep reading its log (so the pipe never fills up), and keep the recent lines.
+    threading.Thread(target=running._drain, daemon=True).start()
+    return running
