@@ -12,7 +12,7 @@ SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-dummy} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-dummy}
 
 
-.PHONY: help tools install lint format typecheck unit integration e2e test validate build deploy run bench pr clean
+.PHONY: help tools openapi install lint format typecheck unit integration e2e test validate build deploy run bench pr clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test: lint typecheck ## lint, types and the whole pytest suite (unit, integratio
 
 run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="--port 8080")
 	$(RUN) plinth dev $(ARGS)
+
+openapi: install ## regenerate docs/openapi.json from the code
+	$(RUN) plinth openapi
 
 bench: install ## benchmarks: print latency and throughput figures
 	$(RUN) python bench/aws_calls.py

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-WORKSPACE_1K, WORKSPACE_100K = "ws_bench_1k", "ws_bench_100k"
+WORKSPACE_1K, WORKSPACE_LARGE = "ws_bench_1k", "ws_bench_large"
 
 
 def _env(endpoint: str) -> dict[str, str]:
@@ -154,7 +154,7 @@ def main() -> None:
 
         wait_for_endpoint(endpoint)
         big = int(os.environ.get("BENCH_EXPORT_LARGE", "100000"))
-        for workspace, count in ((WORKSPACE_1K, 1000), (WORKSPACE_100K, big)):
+        for workspace, count in ((WORKSPACE_1K, 1000), (WORKSPACE_LARGE, big)):
             print(
                 json.dumps(
                     {
@@ -165,7 +165,7 @@ def main() -> None:
                     }
                 )
             )
-        runs = [("bulk", "ws_bench_bulk"), ("export", WORKSPACE_1K), ("export", WORKSPACE_100K)]
+        runs = [("bulk", "ws_bench_bulk"), ("export", WORKSPACE_1K), ("export", WORKSPACE_LARGE)]
         for kind, workspace in runs:
             subprocess.run(
                 [sys.executable, __file__, "child", kind, workspace],

@@ -337,6 +337,15 @@ def test_export_with_empty_body_exports_everything(api, jobs, aws, create):
     assert jobs.get(response.body["id"]).body["result"]["count"] == 3
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data", "application/json"])
+def test_export_with_no_body_ignores_its_content_type(api, content_type):
+    response = api.request(
+        "POST", "/v1/resources/export", raw_body="", headers={"Content-Type": content_type}
+    )
+    assert response.status == 202
+    assert response.body["type"] == "resources.export"
+
+
 def test_export_bad_status_is_422(api):
     response = api.request("POST", "/v1/resources/export", json_body={"status": "deleted"})
     assert response.status == 422

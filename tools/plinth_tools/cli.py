@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     key_list = key_commands.add_parser("list", help="list a workspace's keys (no secrets)")
     key_list.add_argument("--workspace", required=True, metavar="WS_ID")
 
+    openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
+    openapi.add_argument("--check", action="store_true", help="fail if it is out of date")
+
     dev = commands.add_parser("dev", help="serve the whole API on 127.0.0.1 (no Docker)")
     dev.add_argument("--port", type=int, default=3000, help="API port (default 3000)")
     endpoint = dev.add_mutually_exclusive_group()
@@ -108,7 +111,20 @@ def _local_defaults() -> None:
         os.environ["AWS_SECRET_ACCESS_KEY"] = "local"  # noqa: S105 - moto ignores it
 
 
+def _openapi(check: bool) -> int:
+    from plinth_tools import openapi
+
+    if not check:
+        return openapi.main()
+    if openapi.DOCUMENT.read_text(encoding="utf-8") != openapi.render():
+        sys.stderr.write("plinth: docs/openapi.json is out of date; run `plinth openapi`\n")
+        return 1
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.command == "openapi":
+        return _openapi(args.check)
     if args.command == "dev":
         from plinth_tools.local.stack import StackConfig
         from plinth_tools.local.stack import run as run_stack

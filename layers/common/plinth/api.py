@@ -188,9 +188,11 @@ def check_json_body(event: dict[str, Any], mode: BodyMode, max_bytes: int) -> No
     if len(data) > max_bytes:
         raise PayloadTooLarge(f"The body exceeds {max_bytes} bytes.")
     if not data.strip():
-        if mode is BodyMode.OPTIONAL:
-            return
-        raise InvalidJson("A JSON object body is required.")
+        if mode is BodyMode.REQUIRED:
+            raise InvalidJson("A JSON object body is required.")
+        # No body at all (`{}` for an optional one): its Content-Type says nothing.
+        _declare_json(event)
+        return
     content_type = (_header(event, "content-type") or "").split(";")[0].strip().lower()
     if (
         content_type
@@ -210,8 +212,13 @@ def check_json_body(event: dict[str, Any], mode: BodyMode, max_bytes: int) -> No
         raise InvalidJson("The body is nested too deeply.") from exc
     if not isinstance(parsed, dict):
         raise InvalidJson("The body must be a JSON object.")
-    # The body is now known to be a JSON object: tell the resolver's validation, whose
-    # Content-Type matching is case-sensitive and knows no `+json` types, in its own terms.
+    _declare_json(event)
+
+
+def _declare_json(event: dict[str, Any]) -> None:
+    """The body is now known to be a JSON object (or absent): tell the resolver's
+    validation, whose Content-Type matching is case-sensitive and knows no `+json` types,
+    in its own terms."""
     headers = {k: v for k, v in (event.get("headers") or {}).items() if k.lower() != "content-type"}
     event["headers"] = headers | {"Content-Type": JSON}
 
