@@ -280,16 +280,7 @@ class _JobRun:
         done = saved = job.checkpoint.processed
         while done < len(bodies):
             chunk = [
-                Resource(
-                    id=resource_ids[i],
-                    workspace_id=job.workspace_id,
-                    name=body.name,
-                    description=body.description,
-                    status=ResourceStatus.ACTIVE,
-                    metadata=body.metadata,
-                    created_at=created,
-                    updated_at=created,
-                )
+                Resource.new(resource_ids[i], job.workspace_id, body, created)
                 for i, body in enumerate(bodies[done : done + BATCH_SIZE], start=done)
             ]
             self.svc.resources.put_batch(chunk)

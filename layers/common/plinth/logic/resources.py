@@ -29,17 +29,7 @@ def create_resource(
     repo: ResourceRepository,
     clock: Callable[[], int] = now_ms,
 ) -> Resource:
-    created = clock()
-    resource = Resource(
-        id=ids.new_resource_id(),
-        workspace_id=workspace_id,
-        name=body.name,
-        description=body.description,
-        status=ResourceStatus.ACTIVE,
-        metadata=body.metadata,
-        created_at=created,
-        updated_at=created,
-    )
+    resource = Resource.new(ids.new_resource_id(), workspace_id, body, clock())
     repo.create(resource)
     return resource
 

@@ -60,6 +60,20 @@ class Resource(BaseModel):
     created_at: int
     updated_at: int
 
+    @classmethod
+    def new(cls, resource_id: str, workspace_id: str, body: ResourceCreate, at: int) -> Resource:
+        """A resource as created from a create body: active, `updatedAt` = `createdAt`."""
+        return cls(
+            id=resource_id,
+            workspace_id=workspace_id,
+            name=body.name,
+            description=body.description,
+            status=ResourceStatus.ACTIVE,
+            metadata=body.metadata,
+            created_at=at,
+            updated_at=at,
+        )
+
 
 class ResourceResponse(BaseModel):
     """The API shape of a resource (camelCase, millisecond ISO timestamps)."""
