@@ -74,3 +74,57 @@ def test_ctrl_c_stops_the_api_and_moto():
     for busy in (port, aws_port):  # both ports are free again: nothing left running
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", busy))
+
+
+def test_aws_endpoint_url_uses_an_endpoint_that_is_already_running():
+    """`--aws-endpoint-url`: no moto of its own; tables and data land on that endpoint."""
+    import json
+    import os
+    import urllib.request
+
+    import boto3
+
+    from plinth_tools.local.stack import start_process, wait_for_endpoint
+    from tests.e2e.conftest import free_port
+
+    aws_port = free_port()
+    endpoint = f"http://127.0.0.1:{aws_port}"
+    moto = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(aws_port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_endpoint(endpoint)
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        stack = start_process(port, None, "--aws-endpoint-url", endpoint, env=env)
+        try:
+            request = urllib.request.Request(
+                f"{stack.base_url}/v1/resources",
+                data=json.dumps({"name": "on the shared endpoint"}).encode(),
+                headers={
+                    "Authorization": f"Bearer {stack.key}",
+                    "Content-Type": "application/json",
+                },
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                created = json.loads(response.read())
+        finally:
+            assert stack.stop() == 0
+        dynamodb = boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="x",
+        )
+        item = dynamodb.get_item(
+            TableName="plinth-ResourcesTable",
+            Key={"workspaceId": {"S": "ws_demo"}, "id": {"S": created["id"]}},
+        )["Item"]
+        assert item["name"]["S"] == "on the shared endpoint"
+    finally:
+        moto.terminate()
+        moto.wait(timeout=10)

@@ -319,24 +319,16 @@ class RunningStack:
 
 
 def start_process(
-    port: int, aws_port: int, *extra: str, env: dict[str, str] | None = None
+    port: int, aws_port: int | None, *extra: str, env: dict[str, str] | None = None
 ) -> RunningStack:
-    """Start `plinth dev` in a child process and wait for its banner."""
+    """Start `plinth dev` in a child process and wait for its banner (`aws_port=None`
+    when `extra` names an `--aws-endpoint-url`)."""
     import re
     import threading
 
+    aws_args = ["--aws-port", str(aws_port)] if aws_port is not None else []
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "plinth_tools.cli",
-            "dev",
-            "--port",
-            str(port),
-            "--aws-port",
-            str(aws_port),
-            *extra,
-        ],
+        [sys.executable, "-m", "plinth_tools.cli", "dev", "--port", str(port), *aws_args, *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -353,9 +345,8 @@ def start_process(
     if key is None:
         process.kill()
         raise StackError(f"plinth dev did not start:\n{banner}")
-    running = RunningStack(
-        process, f"http://{DEFAULT_HOST}:{port}", key.group(1), f"http://{DEFAULT_HOST}:{aws_port}"
-    )
+    aws_endpoint = f"http://{DEFAULT_HOST}:{aws_port}" if aws_port is not None else ""
+    running = RunningStack(process, f"http://{DEFAULT_HOST}:{port}", key.group(1), aws_endpoint)
     # Keep reading its log (so the pipe never fills up), and keep the recent lines.
     threading.Thread(target=running._drain, daemon=True).start()
     return running
