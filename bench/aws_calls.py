@@ -60,43 +60,26 @@ def main() -> None:
             }
 
         botocore.client.BaseClient._make_api_call = _counting  # type: ignore[method-assign]
-        rows = [
-            measure(
-                "first request (authorizer not cached): GET list",
-                GatewayRequest("GET", "/v1/resources", "", auth, b""),
-            )
-        ]
-        created = measure(
-            "POST without Idempotency-Key",
-            GatewayRequest("POST", "/v1/resources", "", auth + json_type, b'{"name":"a"}'),
+
+        def post(body: bytes, key: str | None = None) -> GatewayRequest:
+            idem = [("Idempotency-Key", key)] if key else []
+            return GatewayRequest("POST", "/v1/resources", "", auth + json_type + idem, body)
+
+        first = measure(
+            "first request (authorizer not cached): GET list",
+            GatewayRequest("GET", "/v1/resources", "", auth, b""),
         )
+        created = measure("POST without Idempotency-Key", post(b'{"name":"a"}'))
         rid = json.loads(created["body"])["id"]
-        rows += [
+        rows = [
+            first,
             measure(
                 "GET /v1/resources/{id}",
                 GatewayRequest("GET", f"/v1/resources/{rid}", "", auth, b""),
             ),
             created,
-            measure(
-                "POST with Idempotency-Key",
-                GatewayRequest(
-                    "POST",
-                    "/v1/resources",
-                    "",
-                    auth + json_type + [("Idempotency-Key", "k1")],
-                    b'{"name":"b"}',
-                ),
-            ),
-            measure(
-                "replayed POST",
-                GatewayRequest(
-                    "POST",
-                    "/v1/resources",
-                    "",
-                    auth + json_type + [("Idempotency-Key", "k1")],
-                    b'{"name":"b"}',
-                ),
-            ),
+            measure("POST with Idempotency-Key", post(b'{"name":"b"}', "k1")),
+            measure("replayed POST", post(b'{"name":"b"}', "k1")),
         ]
         for row in rows:
             row.pop("body")

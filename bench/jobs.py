@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import time
@@ -139,20 +138,10 @@ def _seed(workspace: str, count: int) -> float:
 
 
 def main() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    endpoint = f"http://127.0.0.1:{port}"
-    moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        os.environ.update(_env(endpoint))
-        from plinth_tools.local.stack import wait_for_endpoint
+    from plinth_tools.local.stack import free_port, moto_server
 
-        wait_for_endpoint(endpoint)
+    with moto_server(free_port()) as endpoint:
+        os.environ.update(_env(endpoint))
         big = int(os.environ.get("BENCH_EXPORT_LARGE", "100000"))
         for workspace, count in ((WORKSPACE_1K, 1000), (WORKSPACE_LARGE, big)):
             print(
@@ -173,9 +162,6 @@ def main() -> None:
                 env=_env(endpoint),
                 cwd=ROOT,
             )
-    finally:
-        moto.terminate()
-        moto.wait(timeout=10)
 
 
 if __name__ == "__main__":

@@ -9,20 +9,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import statistics
 import threading
 import time
 
-from plinth_tools.local.stack import start_process
+from plinth_tools.local.stack import free_port, start_process
 
 REQUESTS_PER_CLIENT = 400
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 errors: list[int] = []
@@ -67,9 +60,9 @@ def _run(port: int, key: str, path: str, clients: int) -> dict[str, float]:
 
 
 def main() -> None:
-    port = _free_port()
+    port = free_port()
     # The bench measures the API, not the limiter's 429s: lift the default limit.
-    stack = start_process(port, _free_port(), "--rate-limit", "1000000")
+    stack = start_process(port, free_port(), "--rate-limit", "1000000")
     key = stack.key
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -16,16 +15,10 @@ from typing import Any
 
 import pytest
 
-from plinth_tools.local.stack import start_process
+from plinth_tools.local.stack import free_port, start_process
 from tests.support import ApiResponse
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass

@@ -61,8 +61,7 @@ def test_ctrl_c_stops_the_api_and_moto():
     import signal
     import urllib.request
 
-    from plinth_tools.local.stack import start_process
-    from tests.e2e.conftest import free_port
+    from plinth_tools.local.stack import free_port, start_process
 
     port, aws_port = free_port(), free_port()
     stack = start_process(port, aws_port)
@@ -84,18 +83,9 @@ def test_aws_endpoint_url_uses_an_endpoint_that_is_already_running():
 
     import boto3
 
-    from plinth_tools.local.stack import start_process, wait_for_endpoint
-    from tests.e2e.conftest import free_port
+    from plinth_tools.local.stack import free_port, moto_server, start_process
 
-    aws_port = free_port()
-    endpoint = f"http://127.0.0.1:{aws_port}"
-    moto = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(aws_port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_endpoint(endpoint)
+    with moto_server(free_port()) as endpoint:
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         stack = start_process(port, None, "--aws-endpoint-url", endpoint, env=env)
@@ -125,6 +115,3 @@ def test_aws_endpoint_url_uses_an_endpoint_that_is_already_running():
             Key={"workspaceId": {"S": "ws_demo"}, "id": {"S": created["id"]}},
         )["Item"]
         assert item["name"]["S"] == "on the shared endpoint"
-    finally:
-        moto.terminate()
-        moto.wait(timeout=10)

@@ -9,8 +9,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from plinth_tools.local.stack import LocalStack, StackConfig
-from tests.e2e.conftest import free_port
+from plinth_tools.local.stack import LocalStack, StackConfig, free_port
 from tests.support import reset_caches
 
 pytestmark = pytest.mark.e2e

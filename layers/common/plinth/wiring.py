@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from plinth.errors import DependencyUnavailable
-from plinth.logic.jobs import JobServices
 from plinth.logic.rate_limit import RateLimiter
 from plinth.observability import logger, metrics
 from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
-from plinth.repositories.blobs import S3JobStore
-from plinth.repositories.jobs import DynamoJobRepository
-from plinth.repositories.queue import SqsJobQueue
 from plinth.repositories.rate_limits import DynamoRateLimitRepository
 from plinth.repositories.resources import DynamoResourceRepository
 from plinth.repositories.secrets import cursor_signing_key
 from plinth.settings import get_settings
+
+if TYPE_CHECKING:
+    from plinth.logic.jobs import JobServices
 
 
 @cache
@@ -52,6 +52,12 @@ def rate_limiter() -> RateLimiter:
 
 @cache
 def job_services() -> JobServices:
+    # Imported here: the resource functions never load the jobs modules (~14 ms at import).
+    from plinth.logic.jobs import JobServices
+    from plinth.repositories.blobs import S3JobStore
+    from plinth.repositories.jobs import DynamoJobRepository
+    from plinth.repositories.queue import SqsJobQueue
+
     settings = get_settings()
     return JobServices(
         jobs=DynamoJobRepository(settings.jobs_table),

@@ -16,9 +16,10 @@ import sys
 import time
 import urllib.request
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from threading import Thread
 from typing import Any
 
 from plinth_tools import template as tpl
@@ -61,7 +62,6 @@ class LocalStack:
     _moto_mock: Any = None
     _moto_server: Any = None
     _server: GatewayServer | None = None
-    _thread: Thread | None = None
 
     def start(self) -> LocalStack:
         cfg = self.config
@@ -97,12 +97,6 @@ class LocalStack:
             poller.start()
         return self
 
-    def serve_in_background(self) -> LocalStack:
-        assert self._server is not None
-        self._thread = Thread(target=self._server.serve_forever, name="gateway", daemon=True)
-        self._thread.start()
-        return self
-
     def serve_forever(self) -> None:
         assert self._server is not None
         self._server.serve_forever()
@@ -113,8 +107,6 @@ class LocalStack:
         for poller in self.pollers:
             poller.join(timeout=5)
         if self._server is not None:
-            if self._thread is not None:
-                self._server.shutdown()
             self._server.server_close()
         if self._moto_server is not None:
             self._moto_server.stop()
@@ -206,6 +198,32 @@ class LocalStack:
                     )
                 )
         return pollers
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nothing listens on right now (tests, benchmarks)."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def moto_server(port: int, host: str = DEFAULT_HOST) -> Iterator[str]:
+    """A moto server in its own process, for as long as the block runs; yields its URL.
+    (`plinth dev` runs moto in-process; this is for benchmarks and for testing
+    `--aws-endpoint-url` against an endpoint that is already running.)"""
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://{host}:{port}"
+    try:
+        wait_for_endpoint(endpoint)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def ensure_port_free(host: str, port: int, flag: str) -> None:
