@@ -238,3 +238,31 @@ def test_each_request_logs_method_path_status_and_milliseconds(api):
     while not any(pattern.search(line) for line in list(api.stack.log)):
         assert time.monotonic() < deadline, list(api.stack.log)[-5:]
         time.sleep(0.05)
+
+
+def test_concurrent_requests_never_see_each_others_events(api):
+    """Powertools keeps the current event on a class attribute (one request per Lambda
+    process); the local stack runs many at once and must not let them cross."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = [
+        api.request("POST", "/v1/resources", json_body={"name": f"c{i}"}).body["id"]
+        for i in range(8)
+    ]
+
+    def call(n):
+        rid = ids[n % len(ids)]
+        if n % 3 == 0:
+            response = api.request("GET", f"/v1/resources/{rid}")
+            return response.status == 200 and response.body["id"] == rid, response.text
+        if n % 3 == 1:
+            limit = 1 + n % 5
+            response = api.request("GET", f"/v1/resources?limit={limit}")
+            return response.status == 200 and len(response.body["data"]) == limit, response.text
+        response = api.request("PATCH", f"/v1/resources/{rid}", json_body={"description": rid})
+        return response.status == 200 and response.body["description"] == rid, response.text
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(call, range(600)))
+    crossed = [text for ok, text in results if not ok]
+    assert crossed == []

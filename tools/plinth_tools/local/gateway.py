@@ -60,13 +60,26 @@ class _CachedVerdict:
     expires: float
 
 
-class FunctionPool:
-    """Warm 'containers' of one function: a request takes an idle one or cold-starts a
-    new instance, so concurrent requests never share a resolver's per-request state."""
+# Powertools' event handler keeps the current event and Lambda context on a class
+# attribute (`BaseRouter.current_event`): right in Lambda, where a process serves one
+# request at a time, but shared by every resolver of this process. Invocations of
+# resolver-based (API) functions therefore take turns; authorizers and workers don't.
+RESOLVER_LOCK = threading.Lock()
 
-    def __init__(self, spec: tpl.FunctionSpec, base_dir: Path = tpl.ROOT) -> None:
+
+class FunctionPool:
+    """Warm 'containers' of one function: an invocation takes an idle one or cold-starts a
+    new instance, so concurrent invocations never share a handler's per-request state."""
+
+    def __init__(
+        self,
+        spec: tpl.FunctionSpec,
+        base_dir: Path = tpl.ROOT,
+        serialize: threading.Lock | None = None,
+    ) -> None:
         self.spec = spec
         self.base_dir = base_dir
+        self._serialize = serialize
         self._idle: queue.LifoQueue[Handler] = queue.LifoQueue()
         self._count = 0
         self._lock = threading.Lock()
@@ -81,7 +94,10 @@ class FunctionPool:
             handler = load_handler(self.spec, instance=instance, base_dir=self.base_dir)
         try:
             context = FakeLambdaContext(self.spec.logical_id, request_id, self.spec.timeout)
-            return handler(event, context)
+            if self._serialize is None:
+                return handler(event, context)
+            with self._serialize:
+                return handler(event, context)
         finally:
             self._idle.put(handler)
 
@@ -96,7 +112,10 @@ class Gateway:
 
     def __post_init__(self) -> None:
         specs = tpl.functions(self.template)
-        self.pools = {name: FunctionPool(spec, self.base_dir) for name, spec in specs.items()}
+        self.pools = {
+            name: FunctionPool(spec, self.base_dir, RESOLVER_LOCK if spec.routes else None)
+            for name, spec in specs.items()
+        }
         self.router = Router(tpl.routes(self.template))
         apis = list(tpl.resources_of_type("AWS::Serverless::Api", self.template).values())
         props = apis[0]["Properties"] if apis else {}
@@ -227,7 +246,7 @@ class Gateway:
     def authorizer_event(
         self, request: GatewayRequest, resource: str, method_arn: str, request_id: str
     ) -> dict[str, Any]:
-        single, multi = _headers(request.headers)
+        single, multi = _single_and_multi(request.headers)
         query, multi_query = _query(request.query)
         return {
             "type": "REQUEST",
@@ -252,7 +271,7 @@ class Gateway:
         authorizer: dict[str, Any],
         request_id: str,
     ) -> dict[str, Any]:
-        single, multi = _headers(request.headers)
+        single, multi = _single_and_multi(request.headers)
         query, multi_query = _query(request.query)
         context = self._request_context(request, route.path, request_id)
         if authorizer:
@@ -345,10 +364,6 @@ def _single_and_multi(
         single[name] = value
         multi.setdefault(name, []).append(value)
     return single, multi
-
-
-def _headers(headers: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
-    return _single_and_multi(headers)
 
 
 def _query(raw: str) -> tuple[dict[str, str] | None, dict[str, list[str]] | None]:
