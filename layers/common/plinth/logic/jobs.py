@@ -261,11 +261,8 @@ class _JobRun:
             self.svc.jobs.fail(job, error, self.clock())
             return
         log.warning("job %s attempt %d failed: %r; will retry", job.id, receive_count, failure)
-        try:  # hand the lease back so the redelivery can resume at once
-            current = self.svc.jobs.get(job.workspace_id, job.id)
-            self.svc.jobs.save_checkpoint(
-                current, self.owner, current.checkpoint, self.clock(), release=True
-            )
+        try:  # hand the lease back (self.job holds the last saved checkpoint)
+            self._save(job.checkpoint, release=True)
         except (LeaseLost, DependencyUnavailable):
             pass
 
