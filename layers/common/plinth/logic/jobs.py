@@ -9,6 +9,7 @@ resume from the checkpoint or do nothing; finished jobs never move.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -261,10 +262,10 @@ class _JobRun:
             self.svc.jobs.fail(job, error, self.clock())
             return
         log.warning("job %s attempt %d failed: %r; will retry", job.id, receive_count, failure)
-        try:  # hand the lease back (self.job holds the last saved checkpoint)
+        # Hand the lease back (self.job holds the last saved checkpoint) so the redelivery
+        # can resume at once; if that fails too, the lease simply expires.
+        with contextlib.suppress(LeaseLost, DependencyUnavailable):
             self._save(job.checkpoint, release=True)
-        except (LeaseLost, DependencyUnavailable):
-            pass
 
     def bulk(self) -> Outcome:
         job = self.job
