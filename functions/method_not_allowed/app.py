@@ -1,7 +1,7 @@
-"""ANY on a known path whose method has no route: 405 with `Allow` (SPEC §3).
+"""A method a known path does not serve: 405 with `Allow` (SPEC §3).
 
-API Gateway prefers an explicit method over `ANY`, so only wrong methods arrive here,
-after the authorizer (401 comes first, as SPEC §3 orders).
+template.yaml routes each such (path, method) here explicitly, after the authorizer
+(401 comes first, as SPEC §3 orders).
 """
 
 from __future__ import annotations

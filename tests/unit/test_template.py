@@ -12,17 +12,29 @@ from plinth_tools import template as tpl
 ROOT = Path(__file__).resolve().parents[2]
 
 
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+
+
 def test_allow_header_table_matches_template_routes():
     declared: dict[str, set[str]] = {}
-    for route in tpl.routes():
-        if route.method != "ANY":
-            declared.setdefault(route.path, set()).add(route.method)
+    for route in tpl.served_routes():
+        declared.setdefault(route.path, set()).add(route.method)
     assert {k: sorted(v) for k, v in declared.items()} == ALLOWED_METHODS
 
 
-def test_every_known_path_has_an_any_route_for_405():
-    any_paths = {r.path for r in tpl.routes() if r.method == "ANY"}
-    assert any_paths == set(ALLOWED_METHODS)
+def test_every_other_method_on_a_known_path_routes_to_the_405_function():
+    refused: dict[str, set[str]] = {}
+    for route in tpl.routes():
+        if route.function == tpl.METHOD_NOT_ALLOWED_FUNCTION:
+            refused.setdefault(route.path, set()).add(route.method)
+    assert refused == {path: METHODS - set(ok) for path, ok in ALLOWED_METHODS.items()}
+
+
+def test_no_route_is_any_and_each_method_path_is_routed_once():
+    """sam local lets an ANY route shadow every method on its path (SPEC §3)."""
+    routed = [(r.method, r.path) for r in tpl.routes()]
+    assert "ANY" not in {method for method, _ in routed}
+    assert len(routed) == len(set(routed))
 
 
 def test_every_route_is_under_v1():
@@ -63,7 +75,7 @@ def test_read_functions_can_only_read_the_resources_table():
 
 def test_every_endpoint_may_count_requests_and_only_posts_touch_idempotency():
     for spec in tpl.functions().values():
-        if not spec.routes or all(r.method == "ANY" for r in spec.routes):
+        if not spec.routes or spec.logical_id == tpl.METHOD_NOT_ALLOWED_FUNCTION:
             continue
         statements = list(_statements(spec.logical_id))
         assert any("RateLimitTable" in r and a == ["dynamodb:UpdateItem"] for a, r in statements)

@@ -112,7 +112,9 @@ def build() -> dict[str, Any]:
         },
     }
     for spec in tpl.functions().values():
-        routes = [r for r in spec.routes if r.method != "ANY"]
+        if spec.logical_id == tpl.METHOD_NOT_ALLOWED_FUNCTION or not spec.routes:
+            continue
+        routes = list(spec.routes)
         if not routes:
             continue
         load_handler(spec)

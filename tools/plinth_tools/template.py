@@ -129,8 +129,19 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
     return specs
 
 
+# Answers every method a known path does not serve with 405 (SPEC §3); its routes are
+# explicit methods, never ANY, so sam local routes like API Gateway.
+METHOD_NOT_ALLOWED_FUNCTION = "MethodNotAllowedFunction"
+
+
 def routes(template: dict[str, Any] | None = None) -> list[Route]:
+    """Every Api event in the template, the 405 routes included."""
     return [r for spec in functions(template).values() for r in spec.routes]
+
+
+def served_routes(template: dict[str, Any] | None = None) -> list[Route]:
+    """The API's operations: every route but the 405 function's."""
+    return [r for r in routes(template) if r.function != METHOD_NOT_ALLOWED_FUNCTION]
 
 
 def parameter_defaults(template: dict[str, Any] | None = None) -> dict[str, str]:
