@@ -45,7 +45,6 @@ def test_workspace_without_own_limit_passes_no_rate_limit(mint_key):
         "",
         "Bearer",
         "Basic dXNlcjpwYXNz",
-        "bearer sk_" + "a" * 43,
         "Bearer sk_" + "a" * 43,  # well-formed but unknown
         "Bearer sk_short",
         "Bearer not-a-key-at-all-but-long-enough-to-look-like-one",
@@ -71,3 +70,9 @@ def test_header_name_is_case_insensitive(mint_key):
     event["headers"] = {"authorization": f"Bearer {secret}"}
     handler = load_handler(tpl.functions()["AuthorizerFunction"])
     assert handler(event, FakeLambdaContext("a", "r"))["principalId"] == key.keyId
+
+
+@pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER", "bEaReR"])
+def test_bearer_scheme_is_case_insensitive(mint_key, scheme):
+    key, secret = mint_key()
+    assert _authorize(f"{scheme} {secret}")["principalId"] == key.keyId

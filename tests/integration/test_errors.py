@@ -226,3 +226,142 @@ def test_cursor_secret_unavailable_is_503(api, monkeypatch):
     get_settings.cache_clear()
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
+
+
+def _refused_methods():
+    from plinth.routes import ALLOWED_METHODS
+
+    every = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+    for path, allowed in ALLOWED_METHODS.items():
+        for method in every:
+            if method not in allowed:
+                yield method, path.replace("{id}", MISSING_ID), ", ".join(allowed)
+
+
+@pytest.mark.parametrize(("method", "path", "allow"), list(_refused_methods()))
+def test_wrong_method_is_405_whatever_the_query_or_body_holds(api, method, path, allow):
+    """SPEC §3: the method is checked before the query string and the body."""
+    response = api.request(
+        method, path, query={"limit": "5", "bogus": "1"}, raw_body='{"a": 1, "a": [}'
+    )
+    assert response.status == 405, response.text
+    assert response.headers["Allow"] == allow
+    assert response.error["code"] == "method_not_allowed"
+
+
+def test_405_still_comes_after_authentication(api):
+    response = api.request("PUT", "/v1/resources", query={"limit": "5"}, authorizer={})
+    assert response.status == 401
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        ("/v1/resources", {"name": "x", "": 1}, ""),
+        ("/v1/resources/bulk", {"resources": [{"name": "x", "": 1}]}, "resources.0."),
+        ("/v1/resources/bulk", {"resources": [{"name": "x"}], "": 1}, ""),
+        ("/v1/resources/export", {"": "active"}, ""),
+    ],
+)
+def test_empty_field_name_is_named_exactly_as_sent(api, path, body, param):
+    response = api.request("POST", path, json_body=body)
+    assert response.status == 422, response.text
+    assert response.error == {
+        "code": "validation_error",
+        "message": f"Unknown field '{param}'.",
+        "param": param,
+    }
+
+
+def test_patch_empty_field_name_is_named_exactly_as_sent(api, create):
+    created = create()
+    response = api.request("PATCH", f"/v1/resources/{created['id']}", json_body={"": None})
+    assert response.status == 422
+    assert response.error["param"] == ""
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "param"),
+    [
+        ("/v1/resources", {"nmae": "x"}, "nmae"),
+        ("/v1/resources", {"description": 5, "nmae": "x"}, "nmae"),
+        ("/v1/resources/bulk", {"resources": [{"nmae": "x"}]}, "resources.0.nmae"),
+        ("/v1/resources/bulk", {"resources": [{}, {"nmae": "x"}]}, "resources.1.nmae"),
+        ("/v1/resources/bulk", {"resourcez": []}, "resourcez"),
+    ],
+)
+def test_unknown_field_is_reported_before_missing_or_invalid_ones(api, path, body, param):
+    response = api.request("POST", path, json_body=body)
+    assert response.status == 422
+    assert response.error == {
+        "code": "validation_error",
+        "message": f"Unknown field '{param}'.",
+        "param": param,
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "raw"),
+    [
+        ("POST", "/v1/resources", '{"name": "a", "name": "b"}'),
+        ("POST", "/v1/resources", '{"name": "a", "metadata": {"k": "1", "k": "2"}}'),
+        ("POST", "/v1/resources/bulk", '{"resources": [{"name": "a", "name": "b"}]}'),
+        ("POST", "/v1/resources/bulk", '{"resources": [], "resources": [{"name": "b"}]}'),
+        ("POST", "/v1/resources/export", '{"status": "active", "status": "paused"}'),
+        ("PATCH", f"/v1/resources/{MISSING_ID}", '{"a": {"b": {"c": 1, "c": 1}}}'),
+    ],
+)
+def test_repeated_key_at_any_depth_is_400_invalid_json(api, method, path, raw):
+    response = api.request(method, path, raw_body=raw, headers={"Content-Type": "application/json"})
+    assert response.status == 400, response.text
+    assert response.error["code"] == "invalid_json"
+    assert "repeats the key" in response.error["message"]
+    assert api.request("GET", "/v1/resources").body["data"] == []
+
+
+def test_same_key_in_different_objects_is_fine(api):
+    raw = '{"name": "a", "metadata": {"name": "b"}}'
+    assert api.request("POST", "/v1/resources", raw_body=raw).status == 201
+
+
+def _assert_spec_headers(response):
+    assert response.headers["Cache-Control"] == "no-store", response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Request-Id"] == response.request_id
+
+
+def test_every_response_carries_cache_control_and_nosniff(api, create, monkeypatch):
+    created = create()
+    rid = created["id"]
+    responses = [
+        api.request("POST", "/v1/resources", json_body={"name": "x"}),
+        api.request("GET", f"/v1/resources/{rid}"),
+        api.request("GET", "/v1/resources"),
+        api.request("PATCH", f"/v1/resources/{rid}", json_body={}),
+        api.request("DELETE", f"/v1/resources/{rid}"),
+        api.request("POST", "/v1/resources/export", json_body={}),
+        api.request("GET", "/v1/jobs"),
+        api.request("GET", f"/v1/jobs/{MISSING_ID}"),
+        api.request("PUT", "/v1/resources"),
+        api.request("POST", "/v1/resources", raw_body="{"),
+        api.request("POST", "/v1/resources", json_body={}),
+        api.request("GET", "/v1/resources", scopes=()),
+        api.request("GET", "/v1/resources", authorizer={}),
+        api.request("GET", "/v1/resources", rate_limit=1),
+    ]
+    monkeypatch.setattr(wiring, "resource_repository", lambda: _Exploding())
+    get_module = __import__("sys").modules["plinth_function_GetResourceFunction"]
+    monkeypatch.setattr(get_module, "resource_repository", lambda: _Exploding())
+    responses.append(api.request("GET", f"/v1/resources/{MISSING_ID}"))
+    statuses = {r.status for r in responses}
+    assert {200, 201, 202, 204, 400, 401, 403, 404, 405, 422, 500} <= statuses
+    for response in responses:
+        _assert_spec_headers(response)
+
+
+def test_every_401_carries_www_authenticate(api):
+    response = api.request("GET", "/v1/resources", authorizer={})
+    assert response.status == 401
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="plinth"'
+    refused = api.request("PUT", "/v1/resources", authorizer={})
+    assert refused.headers["WWW-Authenticate"] == 'Bearer realm="plinth"'

@@ -204,5 +204,11 @@ def test_proxy_result_keeps_multi_value_headers_and_decodes_base64():
 
 
 @pytest.mark.parametrize("bad", [None, {"body": "x"}, "text"])
-def test_malformed_proxy_result_is_502(bad):
-    assert proxy_result(bad).status == 502
+def test_malformed_proxy_result_is_502_in_spec_shape(bad):
+    gateway = _gateway()
+    gateway.pools["AuthorizerFunction"] = FakePool(ALLOW_ALL)
+    gateway.pools["ListResourcesFunction"] = FakePool(bad)
+    result = gateway.handle(_request())
+    assert result.status == 502
+    assert _error(result)["code"] == "service_unavailable"
+    assert _header(result, "Cache-Control") == ["no-store"]

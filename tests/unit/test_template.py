@@ -110,11 +110,24 @@ def test_gateway_responses_use_the_spec_error_shape():
     ):
         body = json.loads(responses[kind]["ResponseTemplates"]["application/json"])
         assert set(body["error"]) == {"code", "message", "param"}, kind
-        assert (
-            responses[kind]["ResponseParameters"]["Headers"]["X-Request-Id"] == "context.requestId"
-        )
     assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"
     assert "Retry-After" in responses["THROTTLED"]["ResponseParameters"]["Headers"]
+
+
+def test_every_gateway_response_carries_the_spec_headers():
+    """SPEC §1-§2: API Gateway's own answers carry what the functions' answers carry."""
+    responses = tpl.load_template()["Resources"]["PlinthApi"]["Properties"]["GatewayResponses"]
+    assert {"DEFAULT_4XX", "DEFAULT_5XX"} <= set(responses)
+    for kind, response in responses.items():
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers["X-Request-Id"] == "context.requestId", kind
+        assert headers["Cache-Control"] == "'no-store'", kind
+        assert headers["X-Content-Type-Options"] == "'nosniff'", kind
+        if response.get("StatusCode") == "401":
+            assert headers["WWW-Authenticate"] == """'Bearer realm="plinth"'""", kind
+        if response.get("StatusCode", "500").startswith(("429", "503")):
+            assert headers["Retry-After"] == "'1'", kind
+    assert responses["UNAUTHORIZED"]["StatusCode"] == "401"
 
 
 def test_jobs_queue_settings_agree_with_the_worker():

@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.errors import (
     InvalidJson,
+    MethodNotAllowed,
     NotFound,
     PayloadTooLarge,
     PlinthError,
@@ -33,10 +34,13 @@ from plinth.idempotency import idempotency_middleware
 from plinth.logic.auth import require_scope
 from plinth.models.auth import Caller
 from plinth.observability import logger, metrics
+from plinth.routes import ALLOWED_METHODS
 from plinth.settings import get_settings
 from plinth.wiring import rate_limiter
 
 JSON = content_types.APPLICATION_JSON
+# On every response (SPEC §1); template.yaml's Gateway Responses set the same headers.
+SECURITY_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 
 class BodyMode(StrEnum):
@@ -76,13 +80,14 @@ def json_response(
 
 
 def _param_from_loc(loc: tuple[Any, ...]) -> str | None:
-    """(`body`, `metadata`, `k`) → `metadata.k`; a bad metadata *key* names `metadata`."""
+    """(`body`, `metadata`, `k`) → `metadata.k`; a bad metadata *key* names `metadata`.
+    A field name is kept exactly as sent, the empty name `""` included."""
     parts = [str(p) for p in loc]
     if parts and parts[0] in ("body", "query", "path", "header"):
         parts = parts[1:]
     if "[key]" in parts:
         parts = parts[: parts.index("[key]") - 1]
-    return ".".join(parts) or None
+    return ".".join(parts) if parts else None
 
 
 def _validation_message(error: dict[str, Any], param: str | None) -> str:
@@ -95,7 +100,9 @@ def _validation_message(error: dict[str, Any], param: str | None) -> str:
 
 
 def validation_error_response(exc: RequestValidationError) -> Response[str]:
-    errors = list(exc.errors())
+    # An unknown field is reported before anything else (SPEC §3): `{"nmae": "x"}` is a
+    # typo of `name`, more useful to hear about than the missing `name` it causes.
+    errors = sorted(exc.errors(), key=lambda e: e.get("type") != "extra_forbidden")
     first = errors[0] if errors else {}
     param = _param_from_loc(tuple(first.get("loc", ())))
     return error_response(ValidationFailed(_validation_message(first, param), param=param))
@@ -176,6 +183,23 @@ def _reject_constant(token: str) -> Any:
     raise ValueError(f"{token} is not valid JSON")
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """object_pairs_hook: a key repeated in one object is refused (parsers disagree on
+    which copy wins), at any depth."""
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
 def check_json_body(event: dict[str, Any], mode: BodyMode, max_bytes: int) -> None:
     """Size (413), then syntax (400): the body must be a UTF-8 JSON object."""
     raw = event.get("body") or ""
@@ -203,9 +227,13 @@ def check_json_body(event: dict[str, Any], mode: BodyMode, max_bytes: int) -> No
             "Send the body as JSON with 'Content-Type: application/json'.", param="Content-Type"
         )
     try:
-        parsed = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        parsed = json.loads(
+            data.decode("utf-8"), parse_constant=_reject_constant, object_pairs_hook=_unique_keys
+        )
     except UnicodeDecodeError as exc:
         raise InvalidJson("The body is not valid UTF-8.") from exc
+    except _DuplicateKey as exc:
+        raise InvalidJson(f"The body repeats the key '{exc}' in one object.") from exc
     except ValueError as exc:
         raise InvalidJson("The body is not valid JSON.") from exc
     except RecursionError as exc:
@@ -246,21 +274,17 @@ def handle(
     event: dict[str, Any],
     context: LambdaContext,
     *,
-    scope: str | None,
+    scope: str,
     body: BodyMode = BodyMode.NONE,
     max_body_bytes: int | None = None,
 ) -> dict[str, Any]:
-    """Run one request through the checks in SPEC §3 order, then the resolver.
-
-    `scope=None` is for the 405 catch-all: it answers before scope and rate limit.
-    """
+    """Run one request through the checks in SPEC §3 order, then the resolver."""
     rate_headers: dict[str, str] = {}
     try:
         caller = _caller(event)
-        if scope is not None:
-            require_scope(caller, scope)
-            limit = caller.rate_limit or get_settings().default_rate_limit
-            rate_headers = rate_limiter().check(caller.workspace_id, limit).headers()
+        require_scope(caller, scope)
+        limit = caller.rate_limit or get_settings().default_rate_limit
+        rate_headers = rate_limiter().check(caller.workspace_id, limit).headers()
         if body is not BodyMode.NONE:
             check_json_body(event, body, max_body_bytes or get_settings().max_body_bytes)
         app.append_context(caller=caller)  # type: ignore[no-untyped-call]
@@ -269,7 +293,30 @@ def handle(
         result = _proxy_result(error_response(exc))
     except Exception:  # the last line of defence: never a stack trace to the client
         result = _proxy_result(error_response(PlinthError("An internal error occurred.")))
-    for name, value in rate_headers.items():
+    return _finish(result, event, context, rate_headers)
+
+
+def refuse_method(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """A method the path does not serve: 405 with `Allow`, checked right after
+    authentication, before scope, rate limit, query string and body (SPEC §3)."""
+    try:
+        _caller(event)
+        allowed = ALLOWED_METHODS.get(str(event.get("resource")))
+        if allowed is None:
+            raise NotFound("No such route.")
+        raise MethodNotAllowed(str(event.get("httpMethod")), allowed)
+    except PlinthError as exc:
+        result = _proxy_result(error_response(exc))
+    return _finish(result, event, context, {})
+
+
+def _finish(
+    result: dict[str, Any],
+    event: dict[str, Any],
+    context: LambdaContext,
+    rate_headers: dict[str, str],
+) -> dict[str, Any]:
+    for name, value in (rate_headers | SECURITY_HEADERS).items():
         _set_header(result, name, value)
     _set_header(result, "X-Request-Id", _request_id(event, context))
     return result

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# RFC 6750 §3, on every 401 (template.yaml's UNAUTHORIZED gateway response too).
+WWW_AUTHENTICATE = 'Bearer realm="plinth"'
+
 
 class PlinthError(Exception):
     """An error with a place in SPEC §3: HTTP status, machine code, optional param."""
@@ -24,6 +27,9 @@ class InvalidJson(PlinthError):
 
 class Unauthorized(PlinthError):
     status, code = 401, "unauthorized"
+
+    def headers(self) -> dict[str, str]:
+        return {"WWW-Authenticate": WWW_AUTHENTICATE}
 
 
 class Forbidden(PlinthError):

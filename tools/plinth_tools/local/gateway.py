@@ -164,10 +164,9 @@ class Gateway:
             return self.gateway_response("REQUEST_TOO_LARGE", request_id)
         event = self.proxy_event(request, route, match.path_parameters, context, request_id)
         try:
-            result = self.pools[route.function].invoke(event, request_id)
-        except Exception:  # a crashed function: API Gateway answers 502
+            return proxy_result(self.pools[route.function].invoke(event, request_id))
+        except Exception:  # a crashed function or a malformed result: API Gateway's 502
             return self.gateway_response("DEFAULT_5XX", request_id, status=502)
-        return proxy_result(result)
 
     def _authorize(
         self, request: GatewayRequest, resource: str, request_id: str
@@ -324,12 +323,14 @@ class Gateway:
         return GatewayResult(code, headers, body.encode())
 
 
+class MalformedProxyResult(ValueError):
+    """API Gateway answers these with its DEFAULT_5XX response, as 502."""
+
+
 def proxy_result(result: Any) -> GatewayResult:
-    """A Lambda proxy result → HTTP, as API Gateway maps it (malformed → 502)."""
+    """A Lambda proxy result → HTTP, as API Gateway maps it."""
     if not isinstance(result, dict) or "statusCode" not in result:
-        return GatewayResult(
-            502, [("Content-Type", "application/json")], b'{"message": "Internal server error"}'
-        )
+        raise MalformedProxyResult(type(result).__name__)
     headers: list[tuple[str, str]] = []
     multi = result.get("multiValueHeaders") or {}
     for name, value in (result.get("headers") or {}).items():

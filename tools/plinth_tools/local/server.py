@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import socket
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from plinth_tools.local.gateway import Gateway, GatewayRequest
+from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
 
 log = logging.getLogger(
     "devstack"
@@ -52,6 +53,9 @@ class _Handler(BaseHTTPRequestHandler):
             source_ip=self.client_address[0],
         )
         result = self.gateway.handle(request)
+        self._write(result, started)
+
+    def _write(self, result: GatewayResult, started: float) -> None:
         self.send_response(result.status)
         for name, value in result.headers:
             if name.lower() not in ("content-length", "connection"):
@@ -61,10 +65,25 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(result.body)
         elapsed = (time.perf_counter() - started) * 1000
+        target = urlsplit(self.path or "")
         log.info("%s %s %d %.1fms", self.command, target.path, result.status, elapsed)
 
-    # The stdlib dispatches on do_<METHOD>.
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve  # noqa: N815
+    # The stdlib dispatches on do_<METHOD> and answers any other method with a 501 HTML
+    # page. API Gateway routes every method, known or not (TRACE, CONNECT, BREW), and
+    # answers one it has no route for like an unknown route: so does the gateway here.
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Malformed HTTP (bad request line, headers too long): the gateway's default
+        response for that status, in the error shape; never the stdlib's HTML page."""
+        del message, explain
+        started = time.perf_counter()
+        kind = "DEFAULT_4XX" if code < 500 else "DEFAULT_5XX"
+        self.close_connection = True
+        self._write(self.gateway.gateway_response(kind, str(uuid.uuid4()), status=code), started)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence the stdlib's access log: `_serve` logs one line per request."""
@@ -73,6 +92,9 @@ class _Handler(BaseHTTPRequestHandler):
 class GatewayServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # listen() backlog: the stdlib's 5 left a burst of connections waiting for SYN
+    # retransmits (1 s, 3 s, 7 s, ...); a thread per connection takes them from here.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
         handler = type("BoundHandler", (_Handler,), {"gateway": gateway})

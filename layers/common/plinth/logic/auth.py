@@ -13,7 +13,8 @@ from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspace
 KEY_PREFIX = "sk_"
 # 32 random bytes → 43 base64url characters.
 _KEY_PATTERN = re.compile(r"^sk_[A-Za-z0-9_-]{32,128}$")
-_BEARER = re.compile(r"^Bearer ([^\s]+)$")
+# The scheme name is case-insensitive (RFC 9110 §11.1).
+_BEARER = re.compile(r"^Bearer ([^\s]+)$", re.IGNORECASE)
 
 
 def mint_secret() -> str:

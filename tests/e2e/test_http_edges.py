@@ -1,0 +1,140 @@
+"""The local stack's HTTP edge: any method, malformed requests, bursts of connections,
+and the SPEC §1-§2 headers on the gateway's own answers."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import socket
+import threading
+import time
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+UUID = re.compile(r"^[0-9a-f-]{36}$")
+
+
+def _connection(api, timeout=10.0):
+    target = urlsplit(api.base_url)
+    return http.client.HTTPConnection(target.hostname, target.port, timeout=timeout)
+
+
+def _send(api, method, path, headers=None):
+    connection = _connection(api)
+    try:
+        connection.request(method, path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+def _wait_for_log(api, pattern):
+    deadline = time.monotonic() + 5
+    while not any(re.search(pattern, line) for line in list(api.stack.log)):
+        assert time.monotonic() < deadline, list(api.stack.log)[-5:]
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "BREW", "PROPFIND"])
+@pytest.mark.parametrize("path", ["/v1/resources", "/v1/nope"])
+def test_unknown_methods_are_answered_like_an_unknown_route_in_json(api, method, path):
+    status, headers, body = _send(api, method, path, {"Authorization": f"Bearer {api.key}"})
+    assert status == 404
+    assert headers["Content-Type"] == "application/json"
+    assert json.loads(body) == {
+        "error": {"code": "not_found", "message": "No such route.", "param": None}
+    }
+    assert UUID.match(headers["X-Request-Id"])
+    assert headers["Cache-Control"] == "no-store"
+    _wait_for_log(api, rf"{method} {re.escape(path)} 404 \d+\.\dms$")
+
+
+def _raw(api, data: bytes) -> bytes:
+    target = urlsplit(api.base_url)
+    with socket.create_connection((target.hostname, target.port), timeout=10) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /v1/resources HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n" + b"X: y\r\n" * 120,
+        b"GET /v1/resources HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+    ],
+)
+def test_malformed_http_is_answered_in_the_error_shape_never_html(api, request_bytes):
+    answer = _raw(api, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert b"<html" not in answer.lower() and b"<!doctype" not in answer.lower()
+    if head.startswith(b"HTTP/"):
+        assert re.match(rb"HTTP/1\.[01] (4|5)\d\d ", head), head
+        assert b"x-request-id:" in head.lower()
+    error = json.loads(body if head.startswith(b"HTTP/") else answer)["error"]
+    assert set(error) == {"code", "message", "param"}
+
+
+def test_gateway_answers_carry_the_spec_headers(api):
+    status, headers, _ = _send(api, "GET", "/v1/resources", {"Authorization": "Bearer nope"})
+    assert status == 401
+    assert headers["WWW-Authenticate"] == 'Bearer realm="plinth"'
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    status, headers, _ = _send(api, "GET", "/v1/nope")
+    assert status == 404
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize("scheme", ["bearer", "BEARER"])
+def test_bearer_scheme_is_case_insensitive_over_http(api, scheme):
+    status, headers, _ = _send(
+        api, "GET", "/v1/resources", {"Authorization": f"{scheme} {api.key}"}
+    )
+    assert status == 200
+    assert headers["Cache-Control"] == "no-store"
+
+
+def test_a_burst_of_64_connections_is_answered_quickly(api):
+    """64 clients connect at once; the stdlib's listen backlog of 5 made some wait for SYN
+    retransmits (1 s, 3 s, 7 s, ...) and time out."""
+    barrier = threading.Barrier(64)
+    results: list[tuple[int, float]] = []
+    lock = threading.Lock()
+
+    def client():
+        connection = _connection(api, timeout=30)
+        barrier.wait()
+        started = time.monotonic()
+        try:
+            connection.request(
+                "GET", "/v1/resources?limit=1", headers={"Authorization": f"Bearer {api.key}"}
+            )
+            response = connection.getresponse()
+            response.read()
+            outcome = (response.status, time.monotonic() - started)
+        except OSError:
+            outcome = (0, time.monotonic() - started)
+        finally:
+            connection.close()
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=client) for _ in range(64)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert len(results) == 64
+    assert [status for status, _ in results] == [200] * 64
+    slowest = max(elapsed for _, elapsed in results)
+    assert slowest < 5, f"slowest answer took {slowest:.1f} s"
