@@ -8,11 +8,15 @@ export UV_PYTHON := $(or $(PY313),3.13)
 export PATH := $(HOME)/.local/bin:$(PATH)
 UV := $(or $(shell command -v uv 2>/dev/null),$(HOME)/.local/bin/uv)
 RUN := $(UV) run --frozen
+# make deploy ENV=dev|prod (samconfig.toml); make build ARCH=x86_64 (default: the template's arm64).
+ENV ?= dev
+ARCH ?=
+SAM_PATH := PATH="$(dir $(UV_PYTHON)):$$PATH"
 SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} \
 	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-dummy} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-dummy}
 
 
-.PHONY: help tools openapi install lint format typecheck unit integration e2e test validate build deploy run bench pr clean
+.PHONY: help tools openapi install lint format typecheck unit integration e2e test validate build test-artifact deploy run bench pr clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
@@ -55,12 +59,18 @@ validate: tools ## static checks of template.yaml: sam validate --lint (cfn-lint
 	$(SAM_ENV) sam validate --lint
 	checkov -f template.yaml --config-file .checkov.yaml
 
-build: ## sam build, then precompile .pyc (Lambda's filesystem is read-only)
-	PATH="$(dir $(UV_PYTHON)):$$PATH" $(SAM_ENV) sam build
+build: tools ## sam build (ARCH=x86_64 overrides Architecture), then precompile .pyc
+	$(SAM_PATH) $(SAM_ENV) sam build $(if $(ARCH),--parameter-overrides Architecture=$(ARCH))
 	$(UV_PYTHON) -m compileall -q -j0 --invalidation-mode unchecked-hash .aws-sam/build
 
-deploy: build ## sam deploy --guided
-	sam deploy --guided
+test-artifact: ## import every built handler as Lambda lays it out (after make build ARCH=<this machine>)
+	$(UV_PYTHON) tools/check_artifact.py
+
+deploy: tools ## sam build + sam deploy --config-env $(ENV) (samconfig.toml: dev or prod)
+	@test -z "$(ARCH)" || { echo "make deploy: set Architecture in samconfig.toml [$(ENV).global.parameters], not ARCH"; exit 2; }
+	$(SAM_PATH) $(SAM_ENV) sam build --config-env $(ENV)
+	$(UV_PYTHON) -m compileall -q -j0 --invalidation-mode unchecked-hash .aws-sam/build
+	SAM_CLI_TELEMETRY=0 sam deploy --config-env $(ENV)
 
 pr: test validate ## everything a reviewer would run
 

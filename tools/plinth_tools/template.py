@@ -7,6 +7,7 @@ drift from what is deployed.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -132,6 +133,23 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
 # Answers every method a known path does not serve with 405 (SPEC §3); its routes are
 # explicit methods, never ANY, so sam local routes like API Gateway.
 METHOD_NOT_ALLOWED_FUNCTION = "MethodNotAllowedFunction"
+
+
+def function_of_arn(value: Any) -> str:
+    """The logical id of the function an ARN-valued property names: `!GetAtt F.Arn`,
+    `!Ref F.Alias`, or a `!Sub` of its ARN (`${F}`, `${F.Arn}`, `${F.Alias}`, `${F}:live`)."""
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        return str(value["Fn::GetAtt"][0])
+    if isinstance(value, dict) and "Ref" in value:
+        return str(value["Ref"]).split(".", 1)[0]
+    if isinstance(value, dict) and "Fn::Sub" in value:
+        sub = value["Fn::Sub"]
+        text = sub if isinstance(sub, str) else sub[0]
+        # ${AWS::Region} and friends hold colons, so only resource references match.
+        names = {n.split(".", 1)[0] for n in re.findall(r"\$\{([A-Za-z0-9.]+)\}", text)}
+        if len(names) == 1:
+            return str(names.pop())
+    raise ValueError(f"not a function ARN this reader understands: {value!r}")
 
 
 def routes(template: dict[str, Any] | None = None) -> list[Route]:

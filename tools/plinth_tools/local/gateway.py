@@ -131,7 +131,7 @@ class Gateway:
         if not name:
             return None
         config = auth["Authorizers"][name]
-        function = config["FunctionArn"]["Fn::GetAtt"][0]
+        function = tpl.function_of_arn(config["FunctionArn"])
         identity = config.get("Identity") or {}
         ttl = identity.get("ReauthorizeEvery", 300)
         if isinstance(ttl, dict):

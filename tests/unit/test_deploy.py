@@ -1,0 +1,409 @@
+"""What CloudFormation deploys: the SAM transform's output (aliases, CodeDeploy, alarms),
+checked offline with samtranslator, plus samconfig.toml's environments."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plinth.errors import PlinthError
+from plinth.logic.jobs import Outcome
+from plinth_tools import template as tpl
+from plinth_tools.sam_translate import translate
+
+ROOT = Path(__file__).resolve().parents[2]
+CANARY = "Canary10Percent5Minutes"
+NO_VALUE = object()
+
+# Metrics AWS publishes, by namespace: names and the dimension sets they carry (AWS docs:
+# "Lambda function metrics", "Amazon API Gateway dimensions and metrics", "Amazon SQS metrics").
+AWS_METRICS: dict[str, tuple[set[str], list[set[str]]]] = {
+    "AWS/Lambda": (
+        {"Errors", "Throttles", "Invocations", "Duration", "ConcurrentExecutions"},
+        [
+            {"FunctionName"},
+            {"FunctionName", "Resource"},
+            {"FunctionName", "Resource", "ExecutedVersion"},
+        ],
+    ),
+    "AWS/ApiGateway": (
+        {"Count", "4XXError", "5XXError", "Latency", "IntegrationLatency"},
+        [{"ApiName", "Stage"}],
+    ),
+    "AWS/SQS": (
+        {"ApproximateNumberOfMessagesVisible", "ApproximateAgeOfOldestMessage"},
+        [{"QueueName"}],
+    ),
+}
+
+
+# ---------------------------------------------------------------------- helpers
+def _resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in template["Resources"].items() if v["Type"] == kind}
+
+
+def _evaluate(value: Any, params: dict[str, str], conditions: dict[str, Any]) -> Any:
+    """The value CloudFormation would use: Refs to parameters, conditions and Fn::If."""
+    if isinstance(value, list):
+        return [e for e in (_evaluate(v, params, conditions) for v in value) if e is not NO_VALUE]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1:
+        ((key, arg),) = value.items()
+        if key == "Ref" and arg == "AWS::NoValue":
+            return NO_VALUE
+        if key == "Ref" and arg in params:
+            return params[arg]
+        if key == "Condition":
+            return _evaluate(conditions[arg], params, conditions)
+        if key == "Fn::Equals":
+            return _evaluate(arg[0], params, conditions) == _evaluate(arg[1], params, conditions)
+        if key == "Fn::Not":
+            return not _evaluate(arg[0], params, conditions)
+        if key == "Fn::And":
+            return all(_evaluate(a, params, conditions) for a in arg)
+        if key == "Fn::If":
+            chosen = arg[1] if _evaluate(conditions[arg[0]], params, conditions) else arg[2]
+            return _evaluate(chosen, params, conditions)
+    out = {k: _evaluate(v, params, conditions) for k, v in value.items()}
+    return {k: v for k, v in out.items() if v is not NO_VALUE}
+
+
+def _deployed(template: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
+    """Resources that exist for these parameters, with conditions and Fn::If applied."""
+    params = {**tpl.parameter_defaults(template), **overrides}
+    conditions = template.get("Conditions", {})
+    return {
+        name: _evaluate(spec, params, conditions)
+        for name, spec in template["Resources"].items()
+        if "Condition" not in spec or _evaluate(conditions[spec["Condition"]], params, conditions)
+    }
+
+
+def _canonical(value: Any) -> str:
+    """A dimension value as a Sub string: Ref X → ${X}, GetAtt X.A → ${X.A}."""
+    if isinstance(value, str):
+        return value
+    if "Ref" in value:
+        return f"${{{value['Ref']}}}"
+    if "Fn::GetAtt" in value:
+        return f"${{{'.'.join(value['Fn::GetAtt'])}}}"
+    if "Fn::Sub" in value:
+        return str(value["Fn::Sub"])
+    raise AssertionError(f"unexpected dimension value {value!r}")
+
+
+def _code_metric_names() -> set[str]:
+    """Every metric name the shipped code passes to `add_metric`. f-string names expand
+    over the values their one placeholder can take."""
+    expansions = {
+        "Http": {str(cls.status) for cls in _subclasses(PlinthError)} | {"500"},
+        "Job_": {o.value for o in Outcome},
+    }
+    names: set[str] = set()
+    for path in [*ROOT.glob("functions/*/app.py"), *ROOT.glob("layers/common/plinth/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "add_metric"):
+                continue
+            (name,) = [k.value for k in node.keywords if k.arg == "name"]
+            if isinstance(name, ast.Constant):
+                names.add(str(name.value))
+            else:
+                assert isinstance(name, ast.JoinedStr), path
+                prefix = name.values[0]
+                assert isinstance(prefix, ast.Constant), path
+                assert prefix.value in expansions, f"{path}: teach this test {prefix.value}…"
+                names |= {f"{prefix.value}{v}" for v in expansions[str(prefix.value)]}
+    return names
+
+
+def _subclasses(cls: type) -> list[type]:
+    out = []
+    for sub in cls.__subclasses__():
+        out += [sub, *_subclasses(sub)]
+    return out
+
+
+def _powertools_dimensions() -> dict[str, str]:
+    """The dimensions Powertools puts on every custom metric, for the deployed env."""
+    from aws_lambda_powertools import Metrics
+
+    env = tpl.functions()["CreateResourceFunction"].environment
+    metrics = Metrics(
+        namespace=env["POWERTOOLS_METRICS_NAMESPACE"], service=env["POWERTOOLS_SERVICE_NAME"]
+    )
+    metrics.add_metric(name="Probe", unit="Count", value=1)
+    emf = metrics.serialize_metric_set()
+    metrics.clear_metrics()
+    (dimension_set,) = emf["_aws"]["CloudWatchMetrics"][0]["Dimensions"]
+    return {name: emf[name] for name in dimension_set}
+
+
+@pytest.fixture(scope="module")
+def default() -> dict[str, Any]:
+    return translate()
+
+
+@pytest.fixture(scope="module")
+def canary() -> dict[str, Any]:
+    return translate({"DeploymentPreferenceType": CANARY})
+
+
+# ---------------------------------------------------------------------- aliases and rollouts
+def _alias_of(template: dict[str, Any], function: str) -> str:
+    (alias,) = [
+        name
+        for name, spec in _resources(template, "AWS::Lambda::Alias").items()
+        if spec["Properties"]["FunctionName"] == {"Ref": function}
+    ]
+    return alias
+
+
+def test_every_function_is_served_by_a_live_alias_that_codedeploy_shifts(canary):
+    functions = _resources(canary, "AWS::Lambda::Function")
+    assert len(functions) == len(tpl.functions())
+    groups = _resources(canary, "AWS::CodeDeploy::DeploymentGroup")
+    for function in functions:
+        alias = canary["Resources"][_alias_of(canary, function)]
+        assert alias["Properties"]["Name"] == "live"
+        version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"][0]
+        assert canary["Resources"][version]["Properties"]["FunctionName"] == {"Ref": function}
+        update = alias["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]
+        group = groups[update["DeploymentGroupName"]["Ref"]]["Properties"]
+        assert group["DeploymentConfigName"]["Fn::Sub"][1] == {"ConfigName": CANARY}
+        assert group["AutoRollbackConfiguration"]["Enabled"] is True
+        assert "DEPLOYMENT_STOP_ON_ALARM" in group["AutoRollbackConfiguration"]["Events"]
+        alarms = {a["Name"]["Ref"] for a in group["AlarmConfiguration"]["Alarms"]}
+        assert f"{function}ErrorsAlarm" in alarms, function
+        serves_api = bool(tpl.functions()[function].routes) or function == "AuthorizerFunction"
+        assert ("ApiErrorRateAlarm" in alarms) == serves_api, function
+
+
+def test_deployment_type_follows_the_parameter_and_defaults_to_all_at_once(default):
+    for group in _resources(default, "AWS::CodeDeploy::DeploymentGroup").values():
+        assert group["Properties"]["DeploymentConfigName"]["Fn::Sub"][1] == {
+            "ConfigName": "AllAtOnce"
+        }
+
+
+def test_a_layer_or_configuration_change_publishes_a_new_version():
+    """Without AllProperties SAM hashes only the code: a new layer would never go live."""
+    raw = tpl.load_template()
+    for name, spec in tpl.resources_of_type("AWS::Serverless::Function", raw).items():
+        assert spec["Properties"].get("AutoPublishAliasAllProperties") is True, name
+    assert raw["Globals"]["Function"]["AutoPublishAlias"] == "live"
+
+
+def test_api_routes_authorizer_queue_and_schedule_invoke_the_alias_never_latest(default):
+    resources = default["Resources"]
+    aliases = {_alias_of(default, f): f for f in _resources(default, "AWS::Lambda::Function")}
+    body = resources["PlinthApi"]["Properties"]["Body"]
+    uris = [
+        operation["x-amazon-apigateway-integration"]["uri"]["Fn::Sub"]
+        for path in body["paths"].values()
+        for operation in path.values()
+    ]
+    assert len(uris) == len(tpl.routes())
+    for uri in uris:
+        assert re.search(r"/functions/\$\{(\w+Aliaslive)\}/invocations", uri), uri
+    authorizer = body["securityDefinitions"]["ApiKeyAuthorizer"]["x-amazon-apigateway-authorizer"]
+    arn = authorizer["authorizerUri"]["Fn::Sub"][1]["__FunctionArn__"]["Fn::Sub"]
+    assert arn.endswith(":function:${AuthorizerFunction}:live"), arn
+    # That ARN names the alias without a reference to it: the API must wait for the alias.
+    assert resources["PlinthApi"]["DependsOn"] == _alias_of(default, "AuthorizerFunction")
+    for name, permission in _resources(default, "AWS::Lambda::Permission").items():
+        target = _canonical(permission["Properties"]["FunctionName"])
+        assert target.endswith(":live") or target.strip("${}") in aliases, (name, target)
+    (mapping,) = _resources(default, "AWS::Lambda::EventSourceMapping").values()
+    assert mapping["Properties"]["FunctionName"] == {
+        "Ref": _alias_of(default, "JobsWorkerFunction")
+    }
+    (rule,) = _resources(default, "AWS::Events::Rule").values()
+    (target,) = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Ref": _alias_of(default, "JobsSweeperFunction")}
+
+
+# ---------------------------------------------------------------------- alarms and dashboard
+def _alarm_metrics(alarm: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
+    props = alarm["Properties"]
+    if "MetricName" in props:
+        stats = [{"Namespace": props["Namespace"], "MetricName": props["MetricName"],
+                  "Dimensions": props.get("Dimensions", [])}]  # fmt: skip
+    else:
+        stats = [q["MetricStat"]["Metric"] for q in props["Metrics"] if "MetricStat" in q]
+        assert stats
+    return [
+        (
+            s["Namespace"],
+            s["MetricName"],
+            {d["Name"]: _canonical(d["Value"]) for d in s.get("Dimensions", [])},
+        )
+        for s in stats
+    ]
+
+
+def _dashboard_metrics(template: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
+    (dashboard,) = _resources(template, "AWS::CloudWatch::Dashboard").values()
+    body = json.loads(dashboard["Properties"]["DashboardBody"]["Fn::Sub"])
+    out = []
+    for widget in body["widgets"]:
+        for line in widget["properties"]["metrics"]:
+            fields = [f for f in line if not isinstance(f, dict)]
+            namespace, name, *dims = fields
+            out.append((namespace, name, dict(zip(dims[::2], dims[1::2], strict=True))))
+    return out
+
+
+def _check_metric_exists(
+    template: dict[str, Any], namespace: str, name: str, dims: dict[str, str]
+) -> None:
+    resources = template["Resources"]
+    env = tpl.functions()["CreateResourceFunction"].environment
+    if namespace == env["POWERTOOLS_METRICS_NAMESPACE"]:
+        assert name in _code_metric_names(), f"no code emits {namespace}/{name}"
+        assert dims == _powertools_dimensions(), (name, dims)
+        return
+    names, dimension_sets = AWS_METRICS[namespace]
+    assert name in names, (namespace, name)
+    assert set(dims) in dimension_sets, (namespace, name, dims)
+    if namespace == "AWS/Lambda":
+        function = re.fullmatch(r"\$\{(\w+)\}", dims["FunctionName"])
+        assert function, dims
+        assert resources.get(function[1], {}).get("Type") == "AWS::Lambda::Function", dims
+        if "Resource" in dims:
+            assert dims["Resource"] == f"${{{function[1]}}}:live"
+        if "ExecutedVersion" in dims:
+            version = re.fullmatch(r"\$\{(\w+)\.Version\}", dims["ExecutedVersion"])
+            assert version, dims
+            assert resources[version[1]]["Properties"]["FunctionName"] == {"Ref": function[1]}
+    elif namespace == "AWS/ApiGateway":
+        # SAM names the REST API after the stack (info.title of its OpenAPI body).
+        title = resources["PlinthApi"]["Properties"]["Body"]["info"]["title"]
+        assert dims["ApiName"] == _canonical(title)
+        assert dims["Stage"] == "${StageName}"
+    else:
+        queue = re.fullmatch(r"\$\{(\w+)\.QueueName\}", dims["QueueName"])
+        assert queue, dims
+        assert resources.get(queue[1], {}).get("Type") == "AWS::SQS::Queue", dims
+
+
+def test_every_alarm_and_dashboard_line_watches_a_metric_that_exists(default):
+    alarms = _resources(default, "AWS::CloudWatch::Alarm")
+    assert alarms
+    watched = [m for alarm in alarms.values() for m in _alarm_metrics(alarm)]
+    for namespace, name, dims in [*watched, *_dashboard_metrics(default)]:
+        _check_metric_exists(default, namespace, name, dims)
+
+
+def test_the_metric_check_catches_a_typo_or_a_missing_service_dimension(default):
+    with pytest.raises(AssertionError):
+        _check_metric_exists(default, "Plinth", "RateLimiterFailsOpen", {"service": "plinth"})
+    with pytest.raises(AssertionError):
+        _check_metric_exists(default, "Plinth", "RateLimiterFailOpen", {})
+    with pytest.raises(AssertionError):
+        _check_metric_exists(default, "AWS/Lambda", "Errors", {"FunctionName": "${NoSuch}"})
+
+
+def test_each_function_has_an_errors_and_a_throttles_alarm(default):
+    watched = {
+        (name, dims["FunctionName"])
+        for alarm in _resources(default, "AWS::CloudWatch::Alarm").values()
+        for namespace, name, dims in _alarm_metrics(alarm)
+        if namespace == "AWS/Lambda"
+    }
+    for function in _resources(default, "AWS::Lambda::Function"):
+        assert ("Errors", f"${{{function}}}") in watched, function
+        assert ("Throttles", f"${{{function}}}") in watched, function
+
+
+def test_operator_alarms_exist_for_the_api_jobs_and_the_rate_limiter(default):
+    alarms = _resources(default, "AWS::CloudWatch::Alarm")
+    by_metric = {
+        (namespace, name): alarm["Properties"]
+        for alarm in alarms.values()
+        for namespace, name, _ in _alarm_metrics(alarm)
+    }
+    rate = by_metric["AWS/ApiGateway", "5XXError"]
+    assert rate["Statistic"] == "Average"  # the 5xx rate, not a count
+    assert rate["Threshold"] < 0.1  # a canary at 10 % that always fails must trip it
+    assert by_metric["AWS/ApiGateway", "Latency"]["ExtendedStatistic"] == "p99"
+    assert ("AWS/SQS", "ApproximateNumberOfMessagesVisible") in by_metric
+    assert ("Plinth", "JobsFailedBySweeper") in by_metric
+    assert ("Plinth", "JobsReenqueued") in by_metric
+    assert ("Plinth", "RateLimiterFailOpen") in by_metric
+
+
+@pytest.mark.parametrize("topic", ["", "arn:aws:sns:us-east-1:123456789012:oncall"])
+def test_alarms_notify_the_topic_only_when_one_is_given(default, topic):
+    deployed = _deployed(default, {"AlarmTopicArn": topic})
+    alarms = [r for r in deployed.values() if r["Type"] == "AWS::CloudWatch::Alarm"]
+    assert len(alarms) == len(_resources(default, "AWS::CloudWatch::Alarm"))
+    for alarm in alarms:
+        props = alarm["Properties"]
+        expected = [topic] if topic else None
+        assert props.get("AlarmActions") == expected, props["AlarmDescription"]
+        assert props.get("OKActions") == expected
+
+
+def test_dashboard_shows_requests_errors_latency_429s_throttles_jobs_and_queue_age(default):
+    shown = {(namespace, name) for namespace, name, _ in _dashboard_metrics(default)}
+    for metric in [
+        ("AWS/ApiGateway", "Count"),
+        ("AWS/ApiGateway", "5XXError"),
+        ("AWS/ApiGateway", "Latency"),
+        ("Plinth", "Http429"),
+        ("AWS/Lambda", "Errors"),
+        ("AWS/Lambda", "Throttles"),
+        ("Plinth", "Job_completed"),
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage"),
+    ]:
+        assert metric in shown, metric
+    functions = set(_resources(default, "AWS::Lambda::Function"))
+    for kind in ("Errors", "Throttles"):
+        charted = {
+            d["FunctionName"].strip("${}")
+            for n, m, d in _dashboard_metrics(default)
+            if (n, m) == ("AWS/Lambda", kind)
+        }
+        assert charted == functions, kind
+
+
+# ---------------------------------------------------------------------- environments
+def _overrides(env: str) -> dict[str, str]:
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+    pairs = config[env]["global"]["parameters"]["parameter_overrides"]
+    return {k: v.strip('"') for k, v in (p.split("=", 1) for p in pairs)}
+
+
+def test_samconfig_dev_and_prod_differ_where_infra_teams_expect():
+    config = tomllib.loads((ROOT / "samconfig.toml").read_text(encoding="utf-8"))
+    assert config["version"] == 0.1
+    assert "default" in config
+    dev, prod = _overrides("dev"), _overrides("prod")
+    assert dev["DeploymentPreferenceType"] == "AllAtOnce"
+    assert prod["DeploymentPreferenceType"] == CANARY
+    for key in ("DefaultRateLimit", "AuthorizerTtlSeconds", "LogRetentionDays"):
+        assert dev[key] != prod[key], key
+    assert "AlarmTopicArn" in dev and "AlarmTopicArn" in prod
+    stacks = {config[e]["deploy"]["parameters"]["stack_name"] for e in ("default", "dev", "prod")}
+    assert len(stacks) == 3
+    assert config["prod"]["deploy"]["parameters"]["confirm_changeset"] is True
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_samconfig_overrides_are_valid_template_parameters(env):
+    parameters = tpl.load_template()["Parameters"]
+    for key, value in _overrides(env).items():
+        spec = parameters[key]
+        if "AllowedValues" in spec:
+            assert value in [str(v) for v in spec["AllowedValues"]], (key, value)
+        if "AllowedPattern" in spec:
+            assert re.fullmatch(spec["AllowedPattern"], value), (key, value)
+        if spec["Type"] == "Number":
+            assert int(value) >= spec.get("MinValue", 0), key
