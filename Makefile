@@ -36,7 +36,7 @@ format: install ## apply ruff formatting and fixes
 typecheck: install ## mypy --strict on layers/, functions/ and tools/
 	$(RUN) mypy layers functions tools
 
-test: lint typecheck ## lint, types and the whole pytest suite (unit, integration, e2e)
+test: lint typecheck tools ## lint, types and the whole pytest suite (unit, integration, e2e)
 	$(RUN) pytest
 
 run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="--port 8080")
@@ -64,7 +64,7 @@ build: tools ## sam build (ARCH=x86_64 overrides Architecture), then precompile 
 	$(UV_PYTHON) -m compileall -q -j0 --invalidation-mode unchecked-hash .aws-sam/build
 
 test-artifact: ## import every built handler as Lambda lays it out (after make build ARCH=<this machine>)
-	$(UV_PYTHON) tools/check_artifact.py
+	$(RUN) python -m plinth_tools.artifact
 
 deploy: tools ## sam build + sam deploy --config-env $(ENV) (samconfig.toml: dev or prod)
 	@test -z "$(ARCH)" || { echo "make deploy: set Architecture in samconfig.toml [$(ENV).global.parameters], not ARCH"; exit 2; }
