@@ -407,3 +407,72 @@ def test_samconfig_overrides_are_valid_template_parameters(env):
             assert re.fullmatch(spec["AllowedPattern"], value), (key, value)
         if spec["Type"] == "Number":
             assert int(value) >= spec.get("MinValue", 0), key
+
+
+# ---------------------------------------------------------------------- the custom domain
+DOMAIN = {
+    "DomainName": "api.example.com",
+    "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/0",
+}
+DOMAIN_TYPES = {
+    "AWS::ApiGateway::DomainName",
+    "AWS::ApiGateway::BasePathMapping",
+    "AWS::Route53::RecordSet",
+}
+
+
+def _outputs(template: dict[str, Any], overrides: dict[str, str]) -> dict[str, Any]:
+    params = {**tpl.parameter_defaults(template), **overrides}
+    conditions = template["Conditions"]
+    return {
+        name: _evaluate(spec["Value"], params, conditions)
+        for name, spec in template["Outputs"].items()
+        if "Condition" not in spec or _evaluate(conditions[spec["Condition"]], params, conditions)
+    }
+
+
+def _of_type(deployed: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [spec["Properties"] for spec in deployed.values() if spec["Type"] == kind]
+
+
+def test_without_a_domain_the_stack_has_no_domain_resources_and_serves_execute_api(default):
+    deployed = _deployed(default, {})
+    assert not [name for name, spec in deployed.items() if spec["Type"] in DOMAIN_TYPES]
+    outputs = _outputs(default, {})
+    assert outputs["ApiUrl"] == outputs["ExecuteApiUrl"]
+    assert "execute-api" in outputs["ApiUrl"]["Fn::Sub"]
+    assert "ApiDomainTarget" not in outputs
+
+
+def test_a_domain_maps_its_root_to_the_stage_so_v1_is_the_public_path(default):
+    deployed = _deployed(default, DOMAIN)
+    (domain,) = _of_type(deployed, "AWS::ApiGateway::DomainName")
+    assert domain["DomainName"] == "api.example.com"
+    assert domain["RegionalCertificateArn"] == DOMAIN["CertificateArn"]
+    assert domain["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert domain["SecurityPolicy"] == "TLS_1_2"
+    (mapping,) = _of_type(deployed, "AWS::ApiGateway::BasePathMapping")
+    assert mapping.get("BasePath", "") == ""  # routes already start with /v1
+    assert mapping["RestApiId"] == {"Ref": "PlinthApi"}
+    assert deployed[mapping["Stage"]["Ref"]]["Type"] == "AWS::ApiGateway::Stage"
+    assert not _of_type(deployed, "AWS::Route53::RecordSet")  # no zone given: a CNAME by hand
+    outputs = _outputs(default, DOMAIN)
+    assert outputs["ApiUrl"] == {"Fn::Sub": "https://${DomainName}"}
+    assert "execute-api" in outputs["ExecuteApiUrl"]["Fn::Sub"]
+    assert outputs["ApiDomainTarget"] == {"Fn::GetAtt": ["ApiDomain", "RegionalDomainName"]}
+    for name in ("ResourcesTableName", "ApiKeysTableName", "WorkspacesTableName", "JobsQueueUrl"):
+        assert name in outputs
+
+
+def test_a_hosted_zone_gets_the_alias_record_and_a_domain_demands_a_certificate(default):
+    deployed = _deployed(default, {**DOMAIN, "HostedZoneId": "Z123"})
+    (record,) = _of_type(deployed, "AWS::Route53::RecordSet")
+    assert record["Name"] == "api.example.com"
+    assert record["AliasTarget"]["DNSName"] == {"Fn::GetAtt": ["ApiDomain", "RegionalDomainName"]}
+    assert not _of_type(_deployed(default, {"HostedZoneId": "Z123"}), "AWS::Route53::RecordSet")
+    rule = default["Rules"]["DomainNeedsCertificate"]
+    params = {**tpl.parameter_defaults(default), "DomainName": "api.example.com"}
+    assert _evaluate(rule["RuleCondition"], params, {}) is True
+    (assertion,) = rule["Assertions"]
+    assert _evaluate(assertion["Assert"], params, {}) is False  # refused without a certificate
+    assert _evaluate(assertion["Assert"], {**params, **DOMAIN}, {}) is True
