@@ -33,8 +33,8 @@ format: install ## apply ruff formatting and fixes
 	$(RUN) ruff check --fix .
 	$(RUN) ruff format .
 
-typecheck: install ## mypy --strict on layers/, functions/ and tools/
-	$(RUN) mypy layers functions tools
+typecheck: install ## mypy --strict on layers/, functions/, tools/ and the Python SDK
+	$(RUN) mypy layers functions tools clients/python/src
 
 test: lint typecheck tools ## lint, types and the whole pytest suite (unit, integration, e2e)
 	$(RUN) pytest

@@ -1,0 +1,66 @@
+"""Python client for the Plinth API."""
+
+from plinth_client._client import AsyncPlinth, Plinth
+from plinth_client._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    JobFailedError,
+    JobWaitTimeoutError,
+    NotFoundError,
+    PermissionDeniedError,
+    PlinthError,
+    RateLimitError,
+    UnprocessableEntityError,
+)
+from plinth_client._models import (
+    AsyncPage,
+    BasePage,
+    Job,
+    JobError,
+    JobProgress,
+    JobStatus,
+    JobType,
+    Page,
+    Resource,
+    ResourceStatus,
+)
+from plinth_client._types import NOT_GIVEN, NotGiven, ResourceCreateParams
+from plinth_client._version import __version__
+
+__all__ = [
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncPage",
+    "AsyncPlinth",
+    "AuthenticationError",
+    "BadRequestError",
+    "BasePage",
+    "ConflictError",
+    "InternalServerError",
+    "Job",
+    "JobError",
+    "JobFailedError",
+    "JobProgress",
+    "JobStatus",
+    "JobType",
+    "JobWaitTimeoutError",
+    "NotFoundError",
+    "NotGiven",
+    "Page",
+    "PermissionDeniedError",
+    "Plinth",
+    "PlinthError",
+    "RateLimitError",
+    "Resource",
+    "ResourceCreateParams",
+    "ResourceStatus",
+    "UnprocessableEntityError",
+    "__version__",
+]

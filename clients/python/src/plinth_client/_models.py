@@ -1,0 +1,105 @@
+"""API objects as pydantic models: snake_case attributes over the API's camelCase JSON.
+
+Unknown fields are ignored, so a newer API never breaks an older client; the test suite
+checks these models against docs/openapi.json, so they cannot drift from the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, PrivateAttr
+from pydantic.alias_generators import to_camel
+
+type ResourceStatus = Literal["active", "paused", "archived"]
+type JobStatus = Literal["pending", "running", "completed", "failed"]
+type JobType = Literal["resources.bulk_create", "resources.export"]
+
+
+class APIModel(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
+    )
+
+
+class Resource(APIModel):
+    id: str
+    object: Literal["resource"] = "resource"
+    name: str
+    description: str | None
+    status: ResourceStatus
+    metadata: dict[str, str]
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+
+
+class JobProgress(APIModel):
+    processed: int
+    total: int | None = None
+
+
+class JobError(APIModel):
+    code: str
+    message: str
+
+
+class Job(APIModel):
+    id: str
+    object: Literal["job"] = "job"
+    type: JobType
+    status: JobStatus
+    progress: JobProgress
+    # bulk: {"created", "ids"}; export: {"count", "url", "expiresAt"} (JSON keys as sent)
+    result: dict[str, Any] | None
+    error: JobError | None
+    created_at: AwareDatetime
+    started_at: AwareDatetime | None
+    completed_at: AwareDatetime | None
+
+
+class BasePage[T](APIModel):
+    """One page of a list: `data`, newest first; `next_cursor` is None when `has_more` is
+    False."""
+
+    object: Literal["list"] = "list"
+    data: list[T]
+    has_more: bool
+    next_cursor: str | None
+
+
+class Page[T](BasePage[T]):
+    _fetch: Callable[[str], Page[T]] | None = PrivateAttr(default=None)
+
+    def next_page(self) -> Page[T] | None:
+        """The following page (same filter and limit), or None after the last one."""
+        if not self.has_more or self.next_cursor is None:
+            return None
+        if self._fetch is None:
+            raise RuntimeError("this page was not fetched by a client")
+        return self._fetch(self.next_cursor)
+
+    def auto_paging_iter(self) -> Iterator[T]:
+        """Every item from this page on, fetching each following page only when reached."""
+        page: Page[T] | None = self
+        while page is not None:
+            yield from page.data
+            page = page.next_page()
+
+
+class AsyncPage[T](BasePage[T]):
+    _fetch: Callable[[str], Awaitable[AsyncPage[T]]] | None = PrivateAttr(default=None)
+
+    async def next_page(self) -> AsyncPage[T] | None:
+        if not self.has_more or self.next_cursor is None:
+            return None
+        if self._fetch is None:
+            raise RuntimeError("this page was not fetched by a client")
+        return await self._fetch(self.next_cursor)
+
+    async def auto_paging_iter(self) -> AsyncIterator[T]:
+        page: AsyncPage[T] | None = self
+        while page is not None:
+            for item in page.data:
+                yield item
+            page = await page.next_page()

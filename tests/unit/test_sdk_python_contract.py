@@ -1,0 +1,204 @@
+"""The Python SDK against docs/openapi.json: models, enums, parameters and operations agree,
+so a change to the API that the SDK does not follow fails here."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import re
+import types
+import typing
+from pathlib import Path
+
+import httpx
+import pytest
+from pydantic import BaseModel
+
+from plinth_client import (
+    BasePage,
+    Job,
+    JobError,
+    JobStatus,
+    JobType,
+    Resource,
+    ResourceCreateParams,
+    ResourceStatus,
+)
+from plinth_client._resources import Jobs, Resources
+from tests.unit.sdk_support import Script, client, job_body, ok, resource_body
+
+DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
+
+
+def _resolve(schema):
+    while "$ref" in schema:
+        name = schema["$ref"].removeprefix("#/components/schemas/")
+        schema = DOCUMENT["components"]["schemas"][name]
+    return schema
+
+
+def _response(path, method, status):
+    operation = DOCUMENT["paths"][path][method]
+    return _resolve(operation["responses"][status]["content"]["application/json"]["schema"])
+
+
+def _request_body(path, method):
+    schema = DOCUMENT["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    schema = _resolve(schema)
+    if "anyOf" in schema:  # an optional body: {...} | null
+        (schema,) = [_resolve(s) for s in schema["anyOf"] if s.get("type") != "null"]
+    return schema
+
+
+def _query_parameters(path):
+    return {p["name"] for p in DOCUMENT["paths"][path]["get"]["parameters"] if p["in"] == "query"}
+
+
+def _nullable(schema):
+    schema = _resolve(schema)
+    kinds = schema.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    return any(_nullable(s) for s in schema.get("anyOf", []))
+
+
+def _enum(schema):
+    schema = _resolve(schema)
+    if "anyOf" in schema:
+        (schema,) = [_resolve(s) for s in schema["anyOf"] if s.get("type") != "null"]
+    return set(schema["enum"])
+
+
+def _literal_values(alias):
+    return set(typing.get_args(alias.__value__))
+
+
+def _model_allows_none(annotation):
+    return type(None) in typing.get_args(annotation) or isinstance(annotation, types.NoneType)
+
+
+@pytest.mark.parametrize(
+    ("model", "schema"),
+    [
+        (Resource, lambda: _response("/v1/resources/{id}", "get", "200")),
+        (Job, lambda: _response("/v1/jobs/{id}", "get", "200")),
+        (BasePage, lambda: _response("/v1/resources", "get", "200")),
+        (BasePage, lambda: _response("/v1/jobs", "get", "200")),
+        (
+            JobError,
+            lambda: _resolve(
+                _response("/v1/jobs/{id}", "get", "200")["properties"]["error"]["anyOf"][0]
+            ),
+        ),
+    ],
+)
+def test_models_have_exactly_the_documented_fields(model: type[BaseModel], schema):
+    schema = schema()
+    fields = {f.alias or name: f for name, f in model.model_fields.items()}
+    assert set(fields) == set(schema["properties"])
+    for name, prop in schema["properties"].items():
+        field = fields[name]
+        if name in schema.get("required", []) and name != "object":
+            assert field.is_required(), name
+        assert _model_allows_none(field.annotation) == _nullable(prop), name
+
+
+def test_resource_and_job_responses_for_every_operation_use_the_same_schemas():
+    single = _response("/v1/resources/{id}", "get", "200")
+    assert _response("/v1/resources", "post", "201") == single
+    assert _response("/v1/resources/{id}", "patch", "200") == single
+    assert (
+        _resolve(_response("/v1/resources", "get", "200")["properties"]["data"]["items"]) == single
+    )
+    job = _response("/v1/jobs/{id}", "get", "200")
+    assert _response("/v1/resources/bulk", "post", "202") == job
+    assert _response("/v1/resources/export", "post", "202") == job
+    assert _resolve(_response("/v1/jobs", "get", "200")["properties"]["data"]["items"]) == job
+
+
+def test_enums_match_the_document():
+    resource = _response("/v1/resources/{id}", "get", "200")["properties"]
+    job = _response("/v1/jobs/{id}", "get", "200")["properties"]
+    assert _literal_values(ResourceStatus) == _enum(resource["status"])
+    assert _literal_values(JobStatus) == _enum(job["status"])
+    assert _literal_values(JobType) == _enum(job["type"])
+    assert _literal_values(ResourceStatus) == _enum(
+        next(
+            p
+            for p in DOCUMENT["paths"]["/v1/resources"]["get"]["parameters"]
+            if p["name"] == "status"
+        )["schema"]
+    )
+    assert _literal_values(JobStatus) == _enum(
+        next(
+            p for p in DOCUMENT["paths"]["/v1/jobs"]["get"]["parameters"] if p["name"] == "status"
+        )["schema"]
+    )
+
+
+def _keyword_parameters(method):
+    return {
+        name
+        for name, p in inspect.signature(method).parameters.items()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and name != "idempotency_key"
+    }
+
+
+def test_method_parameters_are_the_documented_body_fields_and_query_parameters():
+    assert _keyword_parameters(Resources.create) == set(
+        _request_body("/v1/resources", "post")["properties"]
+    )
+    assert set(ResourceCreateParams.__annotations__) == set(
+        _request_body("/v1/resources", "post")["properties"]
+    )
+    assert set(ResourceCreateParams.__required_keys__) == set(
+        _request_body("/v1/resources", "post")["required"]
+    )
+    assert _keyword_parameters(Resources.update) == set(
+        _request_body("/v1/resources/{id}", "patch")["properties"]
+    )
+    assert _keyword_parameters(Resources.export) == set(
+        _request_body("/v1/resources/export", "post")["properties"]
+    )
+    assert set(_request_body("/v1/resources/bulk", "post")["properties"]) == {"resources"}
+    assert _keyword_parameters(Resources.list) == _query_parameters("/v1/resources")
+    assert _keyword_parameters(Jobs.list) == _query_parameters("/v1/jobs")
+
+
+def test_every_post_accepts_an_idempotency_key_as_documented():
+    for path, item in DOCUMENT["paths"].items():
+        if "post" in item:
+            headers = {p["name"] for p in item["post"].get("parameters", []) if p["in"] == "header"}
+            assert "Idempotency-Key" in headers, path
+
+
+def test_the_sdk_calls_exactly_the_documented_operations():
+    page = {"object": "list", "data": [], "hasMore": False, "nextCursor": None}
+    script = Script(
+        ok(resource_body(), 201),
+        ok(resource_body()),
+        ok(resource_body()),
+        httpx.Response(204),
+        ok(page),
+        ok(job_body(), 202),
+        ok(job_body(), 202),
+        ok(job_body()),
+        ok(page),
+    )
+    sdk = client(script)
+    sdk.resources.create(name="n")
+    sdk.resources.get("res_1")
+    sdk.resources.update("res_1", name="m")
+    sdk.resources.delete("res_1")
+    sdk.resources.list()
+    sdk.resources.bulk_create([{"name": "a"}])
+    sdk.resources.export()
+    sdk.jobs.get("job_1")
+    sdk.jobs.list()
+    called = {
+        (r.method.lower(), re.sub(r"/(res|job)_1$", "/{id}", r.url.path)) for r in script.requests
+    }
+    documented = {
+        (m, p) for p, item in DOCUMENT["paths"].items() for m in item if m != "parameters"
+    }
+    assert called == documented
