@@ -34,7 +34,7 @@ format: install ## apply ruff formatting and fixes
 	$(RUN) ruff format .
 
 typecheck: install ## mypy --strict on layers/, functions/, tools/ and the Python SDK
-	$(RUN) mypy layers functions tools clients/python/src
+	$(RUN) mypy layers functions tools clients/python/src clients/python/examples
 
 test: lint typecheck tools ## lint, types and the whole pytest suite (unit, integration, e2e)
 	$(RUN) pytest
