@@ -202,3 +202,15 @@ def test_the_sdk_calls_exactly_the_documented_operations():
         (m, p) for p, item in DOCUMENT["paths"].items() for m in item if m != "parameters"
     }
     assert called == documented
+
+
+def test_package_version_and_user_agent_version_agree():
+    import tomllib
+
+    import plinth_client
+
+    project = tomllib.loads(
+        (Path(__file__).resolve().parents[2] / "clients/python/pyproject.toml").read_text()
+    )["project"]
+    assert project["version"] == plinth_client.__version__
+    assert project["dependencies"] == ["httpx>=0.27,<1", "pydantic>=2.7,<3"]
