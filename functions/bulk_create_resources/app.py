@@ -13,15 +13,22 @@ from plinth.api import BodyMode, create_app, current_caller, handle
 from plinth.jobs_api import accepted
 from plinth.logic.jobs import submit_bulk
 from plinth.models.auth import Scope
-from plinth.models.job import BulkCreateRequest
+from plinth.models.job import BulkCreateRequest, JobResponse
 from plinth.observability import logger, metrics
+from plinth.route_docs import JOBS, RESOURCES, success
 from plinth.settings import get_settings
 from plinth.wiring import job_services
 
 app = create_app()
 
 
-@app.post("/v1/resources/bulk")
+@app.post(
+    "/v1/resources/bulk",
+    operation_id="bulkCreateResources",
+    summary="Create up to 1,000 resources in a job",
+    tags=[RESOURCES, JOBS],
+    responses=success(202, "Accepted as a job; `Location` names it.", JobResponse, location=True),
+)
 def post_bulk(body: Annotated[BulkCreateRequest, Body()]) -> Any:
     svc = job_services()
     job = submit_bulk(current_caller(app).workspace_id, body, svc)

@@ -14,12 +14,19 @@ from plinth.logic.resources import create_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourceCreate, ResourceResponse
 from plinth.observability import logger, metrics
+from plinth.route_docs import RESOURCES, success
 from plinth.wiring import resource_repository
 
 app = create_app()
 
 
-@app.post("/v1/resources")
+@app.post(
+    "/v1/resources",
+    operation_id="createResource",
+    summary="Create a resource",
+    tags=[RESOURCES],
+    responses=success(201, "Created; `Location` names it.", ResourceResponse, location=True),
+)
 def post_resource(body: Annotated[ResourceCreate, Body()]) -> Any:
     caller = current_caller(app)
     resource = create_resource(caller.workspace_id, body, resource_repository())

@@ -12,12 +12,19 @@ from plinth.api import create_app, current_caller, handle, json_response
 from plinth.logic.resources import delete_resource
 from plinth.models.auth import Scope
 from plinth.observability import logger, metrics
+from plinth.route_docs import RESOURCES, success
 from plinth.wiring import resource_repository
 
 app = create_app()
 
 
-@app.delete("/v1/resources/<resource_id>")
+@app.delete(
+    "/v1/resources/<resource_id>",
+    operation_id="deleteResource",
+    summary="Delete a resource",
+    tags=[RESOURCES],
+    responses=success(204, "Deleted; no body."),
+)
 def remove_resource(resource_id: str) -> Any:
     caller = current_caller(app)
     delete_resource(caller.workspace_id, resource_id, resource_repository())

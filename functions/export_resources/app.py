@@ -13,17 +13,26 @@ from plinth.api import BodyMode, create_app, current_caller, handle
 from plinth.jobs_api import accepted
 from plinth.logic.jobs import submit_export
 from plinth.models.auth import Scope
-from plinth.models.job import ExportRequest
+from plinth.models.job import ExportRequest, JobResponse
 from plinth.observability import logger, metrics
+from plinth.route_docs import JOBS, RESOURCES, success
 from plinth.wiring import job_services
 
 app = create_app()
+_EVERYTHING = ExportRequest()
 
 
-@app.post("/v1/resources/export")
-def post_export(body: Annotated[ExportRequest | None, Body()] = None) -> Any:
+@app.post(
+    "/v1/resources/export",
+    operation_id="exportResources",
+    summary="Export resources (JSON Lines) in a job",
+    tags=[RESOURCES, JOBS],
+    responses=success(202, "Accepted as a job; `Location` names it.", JobResponse, location=True),
+)
+def post_export(body: Annotated[ExportRequest, Body()] = _EVERYTHING) -> Any:
+    # An empty body means `{}` (the default); a JSON `null` body is refused (400) earlier.
     svc = job_services()
-    job = submit_export(current_caller(app).workspace_id, body or ExportRequest(), svc)
+    job = submit_export(current_caller(app).workspace_id, body, svc)
     metrics.add_metric(name="ExportJobSubmitted", unit=MetricUnit.Count, value=1)
     return accepted(job, svc)
 

@@ -12,13 +12,21 @@ from plinth.api import create_app, current_caller, handle, json_response
 from plinth.jobs_api import job_json
 from plinth.logic.jobs import get_job
 from plinth.models.auth import Scope
+from plinth.models.job import JobResponse
 from plinth.observability import logger, metrics
+from plinth.route_docs import JOBS, success
 from plinth.wiring import job_services
 
 app = create_app()
 
 
-@app.get("/v1/jobs/<job_id>")
+@app.get(
+    "/v1/jobs/<job_id>",
+    operation_id="getJob",
+    summary="Get a job",
+    tags=[JOBS],
+    responses=success(200, "The job.", JobResponse),
+)
 def read_job(job_id: str) -> Any:
     svc = job_services()
     job = get_job(current_caller(app).workspace_id, job_id, svc)

@@ -13,12 +13,19 @@ from plinth.logic.resources import get_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourceResponse
 from plinth.observability import logger, metrics
+from plinth.route_docs import RESOURCES, success
 from plinth.wiring import resource_repository
 
 app = create_app()
 
 
-@app.get("/v1/resources/<resource_id>")
+@app.get(
+    "/v1/resources/<resource_id>",
+    operation_id="getResource",
+    summary="Get a resource",
+    tags=[RESOURCES],
+    responses=success(200, "The resource.", ResourceResponse),
+)
 def read_resource(resource_id: str) -> Any:
     caller = current_caller(app)
     resource = get_resource(caller.workspace_id, resource_id, resource_repository())

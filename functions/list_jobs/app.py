@@ -8,25 +8,32 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic.json_schema import SkipJsonSchema
 
 from plinth.api import create_app, current_caller, handle, json_response
-from plinth.jobs_api import job_json
+from plinth.jobs_api import job_response
 from plinth.logic.jobs import list_jobs
 from plinth.models.auth import Scope
-from plinth.models.job import JobStatusFilter
-from plinth.models.resource import ListResponse
-from plinth.models.types import PageLimitInput
+from plinth.models.job import JobList, JobStatusFilter
+from plinth.models.types import PageLimit
 from plinth.observability import logger, metrics
+from plinth.route_docs import JOBS, success
 from plinth.wiring import job_services, signing_key
 
 app = create_app()
 
 
-@app.get("/v1/jobs")
+@app.get(
+    "/v1/jobs",
+    operation_id="listJobs",
+    summary="List jobs, newest first",
+    tags=[JOBS],
+    responses=success(200, "A page of jobs, newest first.", JobList),
+)
 def get_jobs(
-    limit: Annotated[int, PageLimitInput, Query(ge=1, le=100)] = 20,
-    status: Annotated[JobStatusFilter | None, Query()] = None,
-    cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
+    limit: Annotated[PageLimit, Query()] = 20,
+    status: Annotated[JobStatusFilter | SkipJsonSchema[None], Query()] = None,
+    cursor: Annotated[str | SkipJsonSchema[None], Query(min_length=1, max_length=512)] = None,
 ) -> Any:
     svc = job_services()
     jobs, has_more, next_cursor = list_jobs(
@@ -38,8 +45,8 @@ def get_jobs(
         signing_key=signing_key(),
     )
     metrics.add_metric(name="JobsListed", unit=MetricUnit.Count, value=1)
-    page = ListResponse(
-        data=[job_json(job, svc) for job in jobs], has_more=has_more, next_cursor=next_cursor
+    page = JobList(
+        data=[job_response(job, svc) for job in jobs], has_more=has_more, next_cursor=next_cursor
     )
     return json_response(200, page.to_json_dict())
 

@@ -8,23 +8,31 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic.json_schema import SkipJsonSchema
 
 from plinth.api import create_app, current_caller, handle, json_response
 from plinth.logic.resources import list_resources
 from plinth.models.auth import Scope
-from plinth.models.resource import ListResponse, ResourceResponse
-from plinth.models.types import PageLimitInput, ResourceStatus
+from plinth.models.resource import ResourceList, ResourceResponse
+from plinth.models.types import PageLimit, ResourceStatus
 from plinth.observability import logger, metrics
+from plinth.route_docs import RESOURCES, success
 from plinth.wiring import resource_repository, signing_key
 
 app = create_app()
 
 
-@app.get("/v1/resources")
+@app.get(
+    "/v1/resources",
+    operation_id="listResources",
+    summary="List resources, newest first",
+    tags=[RESOURCES],
+    responses=success(200, "A page of resources, newest first.", ResourceList),
+)
 def get_resources(
-    limit: Annotated[int, PageLimitInput, Query(ge=1, le=100)] = 20,
-    status: Annotated[ResourceStatus | None, Query()] = None,
-    cursor: Annotated[str | None, Query(min_length=1, max_length=512)] = None,
+    limit: Annotated[PageLimit, Query()] = 20,
+    status: Annotated[ResourceStatus | SkipJsonSchema[None], Query()] = None,
+    cursor: Annotated[str | SkipJsonSchema[None], Query(min_length=1, max_length=512)] = None,
 ) -> Any:
     caller = current_caller(app)
     page = list_resources(
@@ -36,8 +44,8 @@ def get_resources(
         signing_key=signing_key(),
     )
     metrics.add_metric(name="ResourcesListed", unit=MetricUnit.Count, value=1)
-    payload = ListResponse(
-        data=[ResourceResponse.from_domain(r).to_json_dict() for r in page.items],
+    payload = ResourceList(
+        data=[ResourceResponse.from_domain(r) for r in page.items],
         has_more=page.has_more,
         next_cursor=page.next_cursor,
     )

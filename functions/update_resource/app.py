@@ -14,12 +14,20 @@ from plinth.logic.resources import update_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourcePatch, ResourceResponse
 from plinth.observability import logger, metrics
+from plinth.route_docs import RESOURCES, success
 from plinth.wiring import resource_repository
 
 app = create_app()
 
 
-@app.patch("/v1/resources/<resource_id>")
+@app.patch(
+    "/v1/resources/<resource_id>",
+    operation_id="updateResource",
+    summary="Update a resource",
+    description="Only the fields sent change; `{}` changes nothing.",
+    tags=[RESOURCES],
+    responses=success(200, "The updated resource.", ResourceResponse),
+)
 def patch_resource(resource_id: str, body: Annotated[ResourcePatch, Body()]) -> Any:
     caller = current_caller(app)
     resource = update_resource(caller.workspace_id, resource_id, body, resource_repository())

@@ -138,3 +138,41 @@ def test_a_burst_of_64_connections_is_answered_quickly(api):
     assert [status for status, _ in results] == [200] * 64
     slowest = max(elapsed for _, elapsed in results)
     assert slowest < 5, f"slowest answer took {slowest:.1f} s"
+
+
+def test_the_document_is_served_at_v1_openapi_json_naming_this_server(api):
+    from plinth_tools import openapi
+
+    status, headers, body = _send(api, "GET", "/v1/openapi.json")
+    assert status == 200
+    assert headers["Content-Type"] == "application/json"
+    assert headers["Cache-Control"] == "no-store"
+    served = json.loads(body)
+    expected = json.loads(openapi.DOCUMENT.read_text())
+    assert served["servers"] == [{"url": api.base_url}]
+    assert served | {"servers": None} == expected | {"servers": None}
+
+
+def test_swagger_ui_is_served_at_docs_from_the_package_never_a_cdn(api):
+    status, headers, page = _send(api, "GET", "/docs")
+    assert status == 200
+    assert headers["Content-Type"].startswith("text/html")
+    text = page.decode()
+    assert "/v1/openapi.json" in text
+    sources = re.findall(r'(?:src|href)="([^"]+)"', text)
+    assert sources and all(s.startswith("/docs/") for s in sources), sources
+    for source in sources:
+        status, headers, asset = _send(api, "GET", source)
+        assert status == 200, source
+        assert len(asset) > 500
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    assert b"SwaggerUIBundle" in _send(api, "GET", "/docs/swagger-ui-bundle.js")[2]
+
+
+@pytest.mark.parametrize(
+    "path", ["/docs/../template.yaml", "/docs/index.j2", "/docs/%2e%2e/README.md", "/docs/x"]
+)
+def test_docs_serve_only_their_own_assets(api, path):
+    status, _, body = _send(api, "GET", path)
+    assert status == 404
+    assert json.loads(body)["error"]["code"] == "not_found"

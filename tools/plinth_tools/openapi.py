@@ -1,8 +1,12 @@
 """The OpenAPI 3.1 document of the API (`docs/openapi.json`, `plinth openapi`).
 
-Paths, parameters and request bodies come from the functions' own resolvers (Powertools
-builds them from the route signatures and pydantic models) and are mapped onto the
-template's routes; response bodies and the SPEC's error shape are added here, once.
+Paths, parameters, request bodies and each operation's id, summary, tags and success
+response come from the functions' own resolvers: Powertools builds them from the route
+decorators and the pydantic models. They are mapped onto the template's routes; what is
+the same for every operation is added here, once: the error responses in the SPEC's
+shape (the functions' and API Gateway's own), the headers every response carries, the
+`Idempotency-Key` header of every POST, the bearer scheme and the links between
+operations.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from plinth_tools.lambdas import load_handler
 
 DOCUMENT = tpl.ROOT / "docs" / "openapi.json"
 _REF = "#/components/schemas/{model}"
+_HEADER_REF = "#/components/headers/{name}"
 
 
 class ErrorDetail(BaseModel):
@@ -34,64 +39,135 @@ class ErrorResponse(BaseModel):
     error: ErrorDetail
 
 
-_ERRORS = {
-    "400": "Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`).",
-    "401": "Missing or invalid API key (`unauthorized`).",
-    "403": "The key lacks the scope this endpoint needs (`forbidden`).",
-    "404": "Unknown id, another workspace's id, or unknown route (`not_found`).",
-    "405": "Known path, other method; see `Allow` (`method_not_allowed`).",
-    "413": "Body too large (`payload_too_large`).",
-    "422": "A field, query parameter or header failed validation (`validation_error`); "
-    "or an Idempotency-Key reused with another body (`idempotency_key_reused`).",
-    "429": "Over the workspace's rate limit; see `Retry-After` (`rate_limited`).",
-    "500": "A bug; the message never leaks internals (`internal_error`).",
-    "503": "A dependency is unavailable; see `Retry-After` (`service_unavailable`).",
+def _header(description: str, schema: dict[str, Any], *, required: bool = True) -> dict[str, Any]:
+    # A header's `required` lives here, not beside a `$ref` (OpenAPI ignores siblings):
+    # the optional ones are optional wherever they appear; the others are only referenced
+    # by the responses that always carry them.
+    return {"description": description, "required": required, "schema": schema}
+
+
+_DIGITS = {"type": "string", "pattern": "^[1-9][0-9]*$"}
+HEADERS: dict[str, dict[str, Any]] = {
+    "X-Request-Id": _header(
+        "The request's id (API Gateway's request id); quote it when reporting a problem.",
+        {"type": "string"},
+    ),
+    "Cache-Control": _header(
+        "Responses are never cached.", {"type": "string", "const": "no-store"}
+    ),
+    "X-Content-Type-Options": _header(
+        "Browsers must not sniff the content type.", {"type": "string", "const": "nosniff"}
+    ),
+    "RateLimit-Policy": _header(
+        "The workspace's limit (IETF httpapi RateLimit fields, draft 10): "
+        '`"workspace";q=<requests>;w=1`. Absent on API Gateway\'s own answers.',
+        {"type": "string", "pattern": '^"workspace";q=[0-9]+;w=1$'},
+        required=False,
+    ),
+    "RateLimit": _header(
+        'Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. '
+        "Absent on API Gateway's own answers and when the counter was unavailable.",
+        {"type": "string", "pattern": '^"workspace";r=[0-9]+;t=[0-9]+$'},
+        required=False,
+    ),
+    "Retry-After": _header("Seconds to wait before retrying (at least 1).", _DIGITS),
+    "Allow": _header(
+        "The methods this path serves.",
+        {"type": "string", "pattern": "^[A-Z]+(, [A-Z]+)*$"},
+    ),
+    "WWW-Authenticate": _header(
+        "The authentication scheme (RFC 6750 §3).",
+        {"type": "string", "const": 'Bearer realm="plinth"'},
+    ),
+    "Idempotent-Replayed": _header(
+        "Present on a replay of the first response to this Idempotency-Key.",
+        {"type": "string", "const": "true"},
+        required=False,
+    ),
+}
+# On every response, the API's and API Gateway's own.
+_ALWAYS = ("X-Request-Id", "Cache-Control", "X-Content-Type-Options")
+_WHEN_COUNTED = ("RateLimit-Policy", "RateLimit")
+
+_GATEWAY = "API Gateway answers it too, in the same shape"
+_ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "400": (
+        "Malformed body: empty, not UTF-8, not JSON, not an object, a key repeated in one "
+        "object, or not sent as JSON (`invalid_json`).",
+        (),
+    ),
+    "401": (
+        f"Missing or invalid API key (`unauthorized`). {_GATEWAY} (the authorizer's verdict).",
+        ("WWW-Authenticate",),
+    ),
+    "403": ("The key lacks the scope this endpoint needs (`forbidden`).", ()),
+    "404": ("Unknown id, or another workspace's id (`not_found`).", ()),
+    "405": (
+        "`bulk` and `export` are other routes: an id with those names meets their "
+        "`Allow` (`method_not_allowed`).",
+        ("Allow",),
+    ),
+    "409": (
+        "A request with this Idempotency-Key is still running (`idempotency_key_in_use`).",
+        ("Retry-After",),
+    ),
+    "413": (
+        "Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses "
+        "bodies over 10 MB itself, in the same shape.",
+        (),
+    ),
+    "422": (
+        "A field, query parameter or header failed validation (`validation_error`), "
+        "`param` names it; or an Idempotency-Key reused with another body "
+        "(`idempotency_key_reused`).",
+        (),
+    ),
+    "429": (
+        "Over the workspace's rate limit (`rate_limited`); API Gateway's stage "
+        "throttling answers in the same shape.",
+        ("Retry-After",),
+    ),
+    "500": ("A bug; the message never leaks internals (`internal_error`).", ()),
+    "502": ("API Gateway: the function failed (`service_unavailable`).", ("Retry-After",)),
+    "503": (
+        "A dependency is throttling or down, or the authorizer could not decide "
+        "(`service_unavailable`).",
+        ("Retry-After",),
+    ),
+    "504": ("API Gateway: the function timed out (`service_unavailable`).", ()),
 }
 
 
-def _success(method: str, path: str) -> tuple[str, str, dict[str, Any] | None]:
-    """(status, description, schema) of an operation's success response."""
-    from plinth.models.job import JobResponse
-    from plinth.models.resource import ResourceResponse
+def _error_statuses(method: str, path: str) -> list[str]:
+    """The errors an operation can answer with, in SPEC §3's order of checks."""
+    statuses = ["401", "403", "413", "422", "429", "500", "502", "503", "504"]
+    if method in ("POST", "PATCH"):
+        statuses.append("400")
+    if "{id}" in path:
+        statuses.append("404")
+    if path == "/v1/resources/{id}":
+        statuses.append("405")
+    if method == "POST":
+        statuses.append("409")
+    return sorted(statuses)
 
-    resource = {"$ref": _REF.format(model=ResourceResponse.__name__)}
-    job = {"$ref": _REF.format(model=JobResponse.__name__)}
 
-    def page(item: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "type": "object",
-            "required": ["object", "data", "hasMore", "nextCursor"],
-            "properties": {
-                "object": {"const": "list"},
-                "data": {"type": "array", "items": item},
-                "hasMore": {"type": "boolean"},
-                "nextCursor": {"type": ["string", "null"]},
-            },
-        }
-
-    table: dict[tuple[str, str], tuple[str, str, dict[str, Any] | None]] = {
-        ("POST", "/v1/resources"): ("201", "Created; `Location` names it.", resource),
-        ("GET", "/v1/resources"): ("200", "A page of resources, newest first.", page(resource)),
-        ("GET", "/v1/resources/{id}"): ("200", "The resource.", resource),
-        ("PATCH", "/v1/resources/{id}"): ("200", "The updated resource.", resource),
-        ("DELETE", "/v1/resources/{id}"): ("204", "Deleted; no body.", None),
-        ("POST", "/v1/resources/bulk"): ("202", "Accepted as a job; `Location` names it.", job),
-        ("POST", "/v1/resources/export"): ("202", "Accepted as a job; `Location` names it.", job),
-        ("GET", "/v1/jobs"): ("200", "A page of jobs, newest first.", page(job)),
-        ("GET", "/v1/jobs/{id}"): ("200", "The job.", job),
-    }
-    return table[(method, path)]
+# Stateful links: what a response's body tells a client to call next.
+_LINKS: dict[str, dict[str, str]] = {
+    "createResource": {
+        "GetResource": "getResource",
+        "UpdateResource": "updateResource",
+        "DeleteResource": "deleteResource",
+    },
+    "bulkCreateResources": {"GetJob": "getJob"},
+    "exportResources": {"GetJob": "getJob"},
+}
 
 
 def _schemas() -> dict[str, Any]:
-    from plinth.models.job import JobResponse
-    from plinth.models.resource import ResourceResponse
-
-    schemas: dict[str, Any] = {}
-    for model in (ResourceResponse, JobResponse, ErrorResponse):
-        generated = model.model_json_schema(by_alias=True, ref_template=_REF, mode="serialization")
-        schemas.update(generated.pop("$defs", {}))
-        schemas[model.__name__] = generated
+    generated = ErrorResponse.model_json_schema(ref_template=_REF)
+    schemas: dict[str, Any] = generated.pop("$defs", {})
+    schemas[ErrorResponse.__name__] = generated
     return schemas
 
 
@@ -105,24 +181,32 @@ def build() -> dict[str, Any]:
         },
         "servers": [{"url": "https://api.yourdomain.com"}],
         "security": [{"bearerAuth": []}],
+        "tags": [
+            {"name": "Resources", "description": "Resources: CRUD and cursor-paginated lists."},
+            {"name": "Jobs", "description": "Long-running operations: poll until finished."},
+        ],
         "paths": {},
         "components": {
             "schemas": {},
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "headers": {name: HEADERS[name] for name in sorted(HEADERS)},
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "`Authorization: Bearer sk_…`, a workspace's API key.",
+                }
+            },
         },
     }
     for spec in tpl.functions().values():
         if spec.logical_id == tpl.METHOD_NOT_ALLOWED_FUNCTION or not spec.routes:
-            continue
-        routes = list(spec.routes)
-        if not routes:
             continue
         load_handler(spec)
         app = sys.modules[f"plinth_function_{spec.logical_id}"].app
         part = app.get_openapi_schema(title="part", version="1").model_dump(
             by_alias=True, exclude_none=True, mode="json"
         )
-        for route in routes:
+        for route in spec.routes:
             for path_item in part["paths"].values():
                 operation = path_item.get(route.method.lower())
                 if operation is not None:
@@ -133,36 +217,64 @@ def build() -> dict[str, Any]:
             if name not in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
                 document["components"]["schemas"][name] = schema
     document["components"]["schemas"].update(_schemas())
+    document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     document["paths"] = dict(sorted(document["paths"].items()))
     return document
 
 
 def _operation(route: tpl.Route, generated: dict[str, Any]) -> dict[str, Any]:
-    operation = {k: v for k, v in generated.items() if k not in ("responses", "summary")}
+    operation = {k: v for k, v in generated.items() if k != "responses"}
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
             parameter["name"] = "id"
-    status, description, schema = _success(route.method, route.path)
-    success: dict[str, Any] = {"description": description}
-    if schema is not None:
-        success["content"] = {"application/json": {"schema": schema}}
-    error = {"$ref": _REF.format(model=ErrorResponse.__name__)}
-    operation["summary"] = f"{route.method} {route.path}"
-    operation["responses"] = {status: success} | {
-        code: {"description": text, "content": {"application/json": {"schema": error}}}
-        for code, text in _ERRORS.items()
-    }
+            parameter["description"] = "The object's id."
     if route.method == "POST":
         operation.setdefault("parameters", []).append(
             {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                 "description": "Replays the first 2xx response for 24 h (SPEC §6).",
+                "schema": {"type": "string", "pattern": "^[\\x20-\\x7e]{1,255}$"},
             }
         )
+    responses: dict[str, Any] = {}
+    for status, documented in generated["responses"].items():
+        if status == "422":
+            continue  # Powertools' own validation error shape; ours is below
+        # A 204 has no body, whatever the handler's return annotation says.
+        response = {k: v for k, v in documented.items() if status != "204" or k != "content"}
+        headers = dict(response.get("headers") or {})
+        if route.method == "POST":
+            headers["Idempotent-Replayed"] = _ref_header("Idempotent-Replayed")
+        responses[status] = response | {"headers": _headers(headers, _WHEN_COUNTED)}
+        links = _LINKS.get(operation["operationId"])
+        if links:
+            responses[status]["links"] = {
+                name: {"operationId": target, "parameters": {"id": "$response.body#/id"}}
+                for name, target in links.items()
+            }
+    error = {"$ref": _REF.format(model=ErrorResponse.__name__)}
+    for status in _error_statuses(route.method, route.path):
+        description, required = _ERRORS[status]
+        headers = {name: _ref_header(name) for name in required}
+        responses[status] = {
+            "description": description,
+            "headers": _headers(headers, _WHEN_COUNTED),
+            "content": {"application/json": {"schema": error}},
+        }
+    operation["responses"] = dict(sorted(responses.items()))
     return operation
+
+
+def _ref_header(name: str) -> dict[str, Any]:
+    return {"$ref": _HEADER_REF.format(name=name)}
+
+
+def _headers(own: dict[str, Any], optional: tuple[str, ...]) -> dict[str, Any]:
+    headers = {name: _ref_header(name) for name in (*_ALWAYS, *optional)}
+    headers.update(own)
+    return dict(sorted(headers.items()))
 
 
 def render() -> str:

@@ -83,7 +83,10 @@ def _param_from_loc(loc: tuple[Any, ...]) -> str | None:
     """(`body`, `metadata`, `k`) → `metadata.k`; a bad metadata *key* names `metadata`.
     A field name is kept exactly as sent, the empty name `""` included."""
     parts = [str(p) for p in loc]
-    if parts and parts[0] in ("body", "query", "path", "header"):
+    if parts and parts[0] in ("query", "path", "header"):
+        # A parameter's name, never the union member pydantic tried (`status.str-enum[…]`).
+        return parts[1] if len(parts) > 1 else None
+    if parts and parts[0] == "body":
         parts = parts[1:]
     if "[key]" in parts:
         parts = parts[: parts.index("[key]") - 1]

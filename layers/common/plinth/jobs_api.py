@@ -12,9 +12,13 @@ from plinth.models.job import Job, JobResponse
 from plinth.settings import get_settings
 
 
-def job_json(job: Job, svc: JobServices) -> dict[str, Any]:
+def job_response(job: Job, svc: JobServices) -> JobResponse:
     result = result_view(job, svc.store, get_settings().export_url_ttl_seconds)
-    return JobResponse.from_domain(job, result).to_json_dict()
+    return JobResponse.from_domain(job, result)
+
+
+def job_json(job: Job, svc: JobServices) -> dict[str, Any]:
+    return job_response(job, svc).to_json_dict()
 
 
 def accepted(job: Job, svc: JobServices) -> Response[str]:

@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
+from plinth_tools.local.docs import DevPages
 from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
 
 log = logging.getLogger(
@@ -21,6 +22,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like API Gateway
     server_version = "plinth-dev"
     gateway: ClassVar[Gateway]
+    pages: ClassVar[DevPages]
 
     def setup(self) -> None:
         super().setup()
@@ -52,8 +54,8 @@ class _Handler(BaseHTTPRequestHandler):
             body=self._read_body(),
             source_ip=self.client_address[0],
         )
-        result = self.gateway.handle(request)
-        self._write(result, started)
+        page = self.pages.answer(request.method, request.path, self.headers.get("Host", ""))
+        self._write(page or self.gateway.handle(request), started)
 
     def _write(self, result: GatewayResult, started: float) -> None:
         self.send_response(result.status)
@@ -97,5 +99,6 @@ class GatewayServer(ThreadingHTTPServer):
     request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
-        handler = type("BoundHandler", (_Handler,), {"gateway": gateway})
+        pages = DevPages(gateway.base_dir / "docs" / "openapi.json")
+        handler = type("BoundHandler", (_Handler,), {"gateway": gateway, "pages": pages})
         super().__init__(address, handler)

@@ -6,11 +6,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
 
 from plinth.models.items import status_key
-from plinth.models.resource import ResourceCreate
-from plinth.models.types import Status
+from plinth.models.resource import RESPONSE_CONFIG, ResourceCreate
+from plinth.models.types import Status, Timestamp
 from plinth.timeutil import format_ms
 
 MAX_BULK_ITEMS = 1000
@@ -146,19 +145,48 @@ class Job(BaseModel):
 ACTIVE_KEY = "active"
 
 
+_RESPONSE = RESPONSE_CONFIG
+
+
+class JobProgress(BaseModel):
+    model_config = _RESPONSE
+
+    processed: int
+    total: int | None
+
+
+class BulkCreateResult(BaseModel):
+    """`result` of a completed `resources.bulk_create` job: ids in request order."""
+
+    model_config = _RESPONSE
+
+    created: int
+    ids: list[str]
+
+
+class ExportResult(BaseModel):
+    """`result` of a completed `resources.export` job: a presigned JSON Lines download."""
+
+    model_config = _RESPONSE
+
+    count: int
+    url: str = Field(json_schema_extra={"format": "uri"})
+    expires_at: Timestamp
+
+
 class JobResponse(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = _RESPONSE
 
     id: str
     object: Literal["job"] = "job"
     type: JobType
     status: JobStatus
-    progress: dict[str, int | None]
-    result: dict[str, Any] | None
+    progress: JobProgress
+    result: BulkCreateResult | ExportResult | None
     error: JobError | None
-    created_at: str
-    started_at: str | None
-    completed_at: str | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    completed_at: Timestamp | None
 
     @classmethod
     def from_domain(cls, job: Job, result: dict[str, Any] | None) -> JobResponse:
@@ -167,13 +195,35 @@ class JobResponse(BaseModel):
             id=job.id,
             type=job.type,
             status=job.status,
-            progress={"processed": job.checkpoint.processed, "total": job.total},
-            result=result,
+            progress=JobProgress(processed=job.checkpoint.processed, total=job.total),
+            result=_result(job.type, result),
             error=job.error,
             created_at=format_ms(job.created_at),
             started_at=format_ms(job.started_at) if job.started_at else None,
             completed_at=format_ms(job.completed_at) if job.completed_at else None,
         )
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def _result(kind: JobType, result: dict[str, Any] | None) -> BulkCreateResult | ExportResult | None:
+    if result is None:
+        return None
+    if kind is JobType.EXPORT:
+        return ExportResult.model_validate(result)
+    return BulkCreateResult.model_validate(result)
+
+
+class JobList(BaseModel):
+    """A page of jobs, shaped like every list (`ResourceList`)."""
+
+    model_config = _RESPONSE
+
+    object: Literal["list"] = "list"
+    data: list[JobResponse]
+    has_more: bool
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

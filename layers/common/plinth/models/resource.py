@@ -7,10 +7,19 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from plinth.models.types import Description, Metadata, Name, ResourceStatus, Status
+from plinth.models.types import Description, Metadata, Name, ResourceStatus, Status, Timestamp
 from plinth.timeutil import format_ms
 
 _REQUEST = ConfigDict(strict=True, extra="forbid", frozen=True)
+# API responses: camelCase; documented as sent, so fields with defaults (`object`) are
+# required in the schema too.
+RESPONSE_CONFIG = ConfigDict(
+    alias_generator=to_camel,
+    populate_by_name=True,
+    frozen=True,
+    json_schema_mode_override="serialization",
+    json_schema_serialization_defaults_required=True,
+)
 
 
 class ResourceCreate(BaseModel):
@@ -23,17 +32,29 @@ class ResourceCreate(BaseModel):
     metadata: Metadata = Field(default_factory=dict)
 
 
+_NOT_NULLABLE = ("name", "status", "metadata")
+
+
+def _refuse_null_in_schema(schema: dict[str, Any]) -> None:
+    """`None` on a PATCH field stands for "not sent" (only `description` may be cleared
+    with null): the document says what a client may send, so null is not in it."""
+    for name in _NOT_NULLABLE:
+        field = schema["properties"][name]
+        branches = [b for b in field.pop("anyOf") if b != {"type": "null"}]
+        field.update(branches[0])
+
+
 class ResourcePatch(BaseModel):
     """Body of PATCH /v1/resources/{id}. Only fields that were sent change."""
 
-    model_config = _REQUEST
+    model_config = _REQUEST | ConfigDict(json_schema_extra=_refuse_null_in_schema)
 
     name: Name | None = None
     description: Description | None = None
     status: Status | None = None
     metadata: Metadata | None = None
 
-    @field_validator("name", "status", "metadata", mode="before")
+    @field_validator(*_NOT_NULLABLE, mode="before")
     @classmethod
     def _not_null(cls, value: object) -> object:
         # Absent means "unchanged"; only `description` may be cleared with null.
@@ -78,7 +99,7 @@ class Resource(BaseModel):
 class ResourceResponse(BaseModel):
     """The API shape of a resource (camelCase, millisecond ISO timestamps)."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = RESPONSE_CONFIG
 
     id: str
     object: Literal["resource"] = "resource"
@@ -86,8 +107,8 @@ class ResourceResponse(BaseModel):
     description: str | None
     status: ResourceStatus
     metadata: dict[str, str]
-    created_at: str
-    updated_at: str
+    created_at: Timestamp
+    updated_at: Timestamp
 
     @classmethod
     def from_domain(cls, resource: Resource) -> ResourceResponse:
@@ -105,15 +126,15 @@ class ResourceResponse(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-class ListResponse(BaseModel):
-    """`{"object": "list", "data": [...], "hasMore": bool, "nextCursor": str | null}`."""
+class ResourceList(BaseModel):
+    """A page: `{"object": "list", "data": [...], "hasMore": bool, "nextCursor": str | null}`."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = RESPONSE_CONFIG
 
     object: Literal["list"] = "list"
-    data: list[dict[str, Any]]
+    data: list[ResourceResponse]
     has_more: bool
-    next_cursor: str | None
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+from annotated_types import Ge, Le
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 
 def _not_blank(value: str) -> str:
@@ -22,7 +23,13 @@ class ResourceStatus(StrEnum):
 
 # Enums: values arrive as JSON strings; lax mode only accepts the enum's own values.
 Status = Annotated[ResourceStatus, Field(strict=False)]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
+# `pattern` tells clients (and generators) what `_not_blank` enforces: some non-space.
+Name = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    AfterValidator(_not_blank),
+    Field(json_schema_extra={"pattern": r"\S"}),
+]
 Description = Annotated[str, StringConstraints(max_length=2000)]
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 MetadataValue = Annotated[str, StringConstraints(max_length=500)]
@@ -37,3 +44,16 @@ def _decimal_digits(value: object) -> object:
 
 
 PageLimitInput = BeforeValidator(_decimal_digits)
+# A list's `limit` query parameter: an integer 1-100, written in decimal digits. Its JSON
+# Schema is spelled out: wrapped in the digits check, the bounds would come out of pydantic
+# as `ge`/`le` (not JSON Schema) or as floats.
+PageLimit = Annotated[
+    int,
+    Ge(1),
+    Le(100),
+    PageLimitInput,
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 100}),
+]
+
+# An API timestamp (`2025-01-01T00:00:00.000Z`), documented as RFC 3339 date-time.
+Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
