@@ -229,6 +229,15 @@ def test_api_routes_authorizer_queue_and_schedule_invoke_the_alias_never_latest(
     assert target["Arn"] == {"Ref": _alias_of(default, "JobsSweeperFunction")}
 
 
+def test_every_function_logs_to_a_stack_log_group_with_the_retention_parameter(default):
+    """Lambda's own /aws/lambda/<name> group would live outside the stack, kept forever."""
+    for name, function in _resources(default, "AWS::Lambda::Function").items():
+        group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        spec = default["Resources"][group]
+        assert spec["Type"] == "AWS::Logs::LogGroup", name
+        assert spec["Properties"]["RetentionInDays"] == {"Ref": "LogRetentionDays"}, name
+
+
 # ---------------------------------------------------------------------- alarms and dashboard
 def _alarm_metrics(alarm: dict[str, Any]) -> list[tuple[str, str, dict[str, str]]]:
     props = alarm["Properties"]
