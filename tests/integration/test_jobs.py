@@ -13,6 +13,7 @@ from plinth.logic import jobs as jobs_logic
 from plinth.models.job import JobMessage
 from plinth.repositories.resources import DynamoResourceRepository
 from plinth_tools import template as tpl
+from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from plinth_tools.local.gateway import FunctionPool
 from plinth_tools.local.workers import QueuePoller
 from tests.support import failing_client
@@ -456,3 +457,34 @@ def test_sweeper_gives_up_after_max_enqueue_attempts(api, jobs):
     )
     assert report.failed == 1
     assert jobs.get(job["id"]).body["error"]["code"] == "enqueue_failed"
+
+
+def _emf(out: str, metric: str) -> list[dict]:
+    """The EMF records (Powertools metrics, printed at flush) that carry `metric`."""
+    records = [json.loads(line) for line in out.splitlines() if '"_aws"' in line]
+    return [r for r in records if metric in r]
+
+
+def test_sweeper_handler_emits_the_stuck_job_metrics_its_alarm_watches(api, jobs, capsys):
+    """JobsStuckAlarm (template.yaml) sums JobsReenqueued and JobsFailedBySweeper with the
+    service dimension; the handler must emit both on every run."""
+    svc = wiring.job_services()
+    lost = jobs.bulk(_items(1)).body
+    jobs.sqs.purge_queue(QueueUrl=jobs.names["JobsQueue"])
+    job = svc.jobs.get("ws_alpha", lost["id"])
+    an_hour_ago = job.created_at - 3_600_000  # past JOB_STALE_AFTER_SECONDS (48 minutes)
+    svc.jobs.claim(job, "vanished", an_hour_ago, lease_ms=1)
+    handler = load_handler(tpl.functions()["JobsSweeperFunction"])
+    capsys.readouterr()
+
+    assert handler({}, FakeLambdaContext("sweeper", "sweep-1")) == {"reenqueued": 0, "failed": 1}
+
+    (record,) = _emf(capsys.readouterr().out, "JobsFailedBySweeper")
+    assert record["JobsFailedBySweeper"] == [1.0]
+    assert record["JobsReenqueued"] == [0.0]
+    assert record["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
+    assert (
+        record["service"]
+        == tpl.functions()["JobsSweeperFunction"].environment["POWERTOOLS_SERVICE_NAME"]
+    )
+    assert jobs.get(lost["id"]).body["error"]["code"] == "worker_lost"

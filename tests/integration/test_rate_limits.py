@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 
@@ -156,3 +158,17 @@ def test_limiter_failure_fails_open(api, monkeypatch):
     assert response.status == 200
     assert response.headers["RateLimit-Policy"] == '"workspace";q=1;w=1'
     assert "RateLimit" not in response.headers
+
+
+def test_limiter_failure_emits_the_metric_the_fail_open_alarm_watches(api, monkeypatch, capsys):
+    client = failing_client("dynamodb", "update_item", "ProvisionedThroughputExceededException")
+    monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: client)
+    capsys.readouterr()
+    assert api.request("GET", "/v1/resources", workspace="ws_open").status == 200
+    records = [
+        json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
+    ]
+    (record,) = [r for r in records if "RateLimiterFailOpen" in r]
+    assert record["RateLimiterFailOpen"] == [1.0]
+    assert record["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
+    assert record["service"] == "plinth"
