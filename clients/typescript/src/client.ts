@@ -1,0 +1,14 @@
+import { APIClient, type ClientOptions } from './core.js';
+import { Jobs, Resources } from './resources.js';
+
+/** The Plinth API: `new Plinth({ apiKey, baseURL, timeout, maxRetries })`. */
+export class Plinth extends APIClient {
+  readonly resources: Resources;
+  readonly jobs: Jobs;
+
+  constructor(options: ClientOptions = {}) {
+    super(options);
+    this.resources = new Resources(this);
+    this.jobs = new Jobs(this);
+  }
+}

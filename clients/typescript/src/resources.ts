@@ -1,0 +1,123 @@
+import { type APIClient, pathId, sleep } from './core.js';
+import { JobFailedError, JobWaitTimeoutError } from './errors.js';
+import { PagePromise, toPage } from './pagination.js';
+import type {
+  ExportParams,
+  Job,
+  JobListParams,
+  ListPage,
+  PostOptions,
+  Resource,
+  ResourceCreateParams,
+  ResourceListParams,
+  ResourceUpdateParams,
+  WaitOptions,
+} from './types.js';
+
+export class Resources {
+  readonly #client: APIClient;
+  constructor(client: APIClient) {
+    this.#client = client;
+  }
+
+  create(params: ResourceCreateParams, options: PostOptions = {}): Promise<Resource> {
+    return this.#client.request({
+      method: 'POST',
+      path: '/resources',
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    });
+  }
+
+  get(id: string): Promise<Resource> {
+    return this.#client.request({ method: 'GET', path: `/resources/${pathId(id)}` });
+  }
+
+  /** Only the fields present change; `description: null` clears it; `metadata` replaces
+   * the whole object. */
+  update(id: string, params: ResourceUpdateParams): Promise<Resource> {
+    return this.#client.request({ method: 'PATCH', path: `/resources/${pathId(id)}`, body: params });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#client.request({ method: 'DELETE', path: `/resources/${pathId(id)}` });
+  }
+
+  /** Await it for one page; `for await` over it for every resource, page after page. */
+  list(params: ResourceListParams = {}): PagePromise<Resource> {
+    const { limit, status } = params;
+    return new PagePromise(
+      async (cursor) =>
+        toPage(
+          await this.#client.request<ListPage<Resource>>({
+            method: 'GET',
+            path: '/resources',
+            query: { limit, cursor, status },
+          }),
+        ),
+      params.cursor,
+    );
+  }
+
+  /** Up to 1,000 creates as one job; `client.jobs.wait(job.id)` for the ids. */
+  bulkCreate(resources: ResourceCreateParams[], options: PostOptions = {}): Promise<Job> {
+    return this.#client.request({
+      method: 'POST',
+      path: '/resources/bulk',
+      body: { resources },
+      idempotencyKey: options.idempotencyKey,
+    });
+  }
+
+  /** A JSON Lines export as a job; when completed, `job.result.url` downloads it. */
+  export(params: ExportParams = {}, options: PostOptions = {}): Promise<Job> {
+    return this.#client.request({
+      method: 'POST',
+      path: '/resources/export',
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    });
+  }
+}
+
+export class Jobs {
+  readonly #client: APIClient;
+  constructor(client: APIClient) {
+    this.#client = client;
+  }
+
+  get(id: string): Promise<Job> {
+    return this.#client.request({ method: 'GET', path: `/jobs/${pathId(id)}` });
+  }
+
+  list(params: JobListParams = {}): PagePromise<Job> {
+    const { limit, status } = params;
+    return new PagePromise(
+      async (cursor) =>
+        toPage(
+          await this.#client.request<ListPage<Job>>({
+            method: 'GET',
+            path: '/jobs',
+            query: { limit, cursor, status },
+          }),
+        ),
+      params.cursor,
+    );
+  }
+
+  /** Poll until the job finishes: the completed job, or a `JobFailedError` (with the job's
+   * `error`), or a `JobWaitTimeoutError` after `timeout` milliseconds. */
+  async wait(id: string, options: WaitOptions = {}): Promise<Job> {
+    const timeout = options.timeout ?? 300_000;
+    const pollInterval = options.pollInterval ?? 1_000;
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const job = await this.get(id);
+      if (job.status === 'completed') return job;
+      if (job.status === 'failed' && job.error) throw new JobFailedError({ ...job, error: job.error });
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new JobWaitTimeoutError(job, timeout);
+      await sleep(Math.min(pollInterval, remaining));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+// The public types, reached through paths and methods of the generated document rather
+// than schema or operation names, so that renaming those never breaks this surface.
+import type { paths } from './generated/openapi.js';
+
+type JSONBody<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type Responses<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? R
+  : never;
+type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: infer B;
+}
+  ? Exclude<JSONBody<NonNullable<B>>, null>
+  : never;
+type Query<P extends keyof paths> = paths[P]['get'] extends { parameters: { query?: infer Q } }
+  ? NonNullable<Q>
+  : never;
+
+/** A resource, as every resource endpoint returns it. */
+export type Resource = JSONBody<Responses<'/v1/resources/{id}', 'get'>[200]>;
+/** A job (bulk create or export), as `GET /v1/jobs/{id}` returns it. */
+export type Job = JSONBody<Responses<'/v1/jobs/{id}', 'get'>[200]>;
+export type ResourceStatus = Resource['status'];
+export type JobStatus = Job['status'];
+export type JobType = Job['type'];
+export type JobError = NonNullable<Job['error']>;
+
+/** A page of a list: exactly these four fields. */
+export interface ListPage<T> {
+  object: 'list';
+  data: T[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+export type ResourceList = JSONBody<Responses<'/v1/resources', 'get'>[200]>;
+export type JobList = JSONBody<Responses<'/v1/jobs', 'get'>[200]>;
+
+export type ResourceCreateParams = RequestBody<'/v1/resources', 'post'>;
+export type ResourceUpdateParams = RequestBody<'/v1/resources/{id}', 'patch'>;
+export type BulkCreateParams = RequestBody<'/v1/resources/bulk', 'post'>;
+export type ExportParams = RequestBody<'/v1/resources/export', 'post'>;
+export type ResourceListParams = Query<'/v1/resources'>;
+export type JobListParams = Query<'/v1/jobs'>;
+
+/** Per-call options for POSTs: your own Idempotency-Key (otherwise a UUID4 per call). */
+export interface PostOptions {
+  idempotencyKey?: string;
+}
+
+export interface WaitOptions {
+  /** Give up after this many milliseconds (default 300,000). */
+  timeout?: number;
+  /** Milliseconds between polls (default 1,000). */
+  pollInterval?: number;
+}

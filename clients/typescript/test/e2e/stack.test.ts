@@ -1,0 +1,93 @@
+// The TypeScript SDK against the local stack. Driven by tests/e2e/test_sdk_typescript.py,
+// which starts the stack and sets PLINTH_BASE_URL, PLINTH_API_KEY (a fresh workspace) and
+// PLINTH_SLOW_API_KEY (a workspace limited to 3 requests per second).
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { Plinth, type Resource } from '@plinth/client';
+
+const client = new Plinth();
+let ids: string[] = [];
+
+test('bulkCreate 250, then jobs.wait completes with their ids', async () => {
+  const items = Array.from({ length: 250 }, (_, i) => ({ name: `item-${i}` }));
+  const job = await client.resources.bulkCreate(items);
+  assert.equal(job.status, 'pending');
+  const done = await client.jobs.wait(job.id, { timeout: 60_000, pollInterval: 200 });
+  assert.equal(done.status, 'completed');
+  assert.ok(done.completedAt);
+  const result = done.result as { created: number; ids: string[] };
+  assert.equal(result.created, 250);
+  ids = result.ids;
+  const first = await client.resources.get(ids[0]!);
+  assert.equal(first.name, 'item-0');
+});
+
+test("the seed's paging snippet yields each of the 250 exactly once", async () => {
+  const seen: string[] = [];
+  const process = (data: Resource[]) => seen.push(...data.map((r) => r.id));
+  let pages = 0;
+
+  let response
+  let cursor: string | null = null
+  do {
+    response = await client.resources.list({ limit: 100, cursor })
+    process(response.data)
+    cursor = response.nextCursor
+    pages++
+  } while (response.hasMore)
+
+  assert.equal(pages, 3);
+  assert.equal(seen.length, 250);
+  assert.deepEqual(new Set(seen), new Set(ids));
+  assert.deepEqual([...seen].sort().reverse(), seen, 'newest first');
+});
+
+test('for await over list() yields the same 250, once each', async () => {
+  const walked: string[] = [];
+  for await (const r of client.resources.list({ limit: 100 })) walked.push(r.id);
+  assert.equal(walked.length, 250);
+  assert.deepEqual(new Set(walked), new Set(ids));
+  const names = new Set<string>();
+  for await (const r of client.resources.list({ limit: 7, status: 'active' })) names.add(r.name);
+  assert.equal(names.size, 250);
+});
+
+test('export, then downloading the URL gives one line per resource', async () => {
+  const job = await client.resources.export();
+  const done = await client.jobs.wait(job.id, { timeout: 60_000, pollInterval: 200 });
+  const result = done.result as { count: number; url: string };
+  const download = await fetch(result.url);
+  assert.equal(download.status, 200);
+  const lines = (await download.text()).split('\n').filter((l) => l !== '');
+  assert.equal(lines.length, 250);
+  assert.equal(result.count, 250);
+  assert.deepEqual(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)), new Set(ids));
+});
+
+test('creates at 3 requests per second complete through retries, without duplicates', async () => {
+  const posts = new Map<string, number[]>(); // Idempotency-Key -> statuses, in order
+  const statuses: number[] = [];
+  const counting: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    statuses.push(response.status);
+    const key = new Headers(init?.headers).get('idempotency-key');
+    if (key !== null) posts.set(key, [...(posts.get(key) ?? []), response.status]);
+    return response;
+  };
+  const slow = new Plinth({ apiKey: process.env.PLINTH_SLOW_API_KEY, fetch: counting });
+  const created: Resource[] = [];
+  for (let i = 0; i < 10; i++) created.push(await slow.resources.create({ name: `slow-${i}` }));
+  const names: string[] = [];
+  for await (const r of slow.resources.list({ limit: 100 })) names.push(r.name);
+
+  assert.ok(statuses.includes(429), `the limit was hit: ${statuses}`);
+  assert.ok(statuses.every((s) => [200, 201, 429].includes(s)), String(statuses));
+  assert.equal(posts.size, 10, 'one key per create, reused by its retries');
+  for (const sent of posts.values()) {
+    assert.equal(sent.at(-1), 201);
+    assert.ok(sent.slice(0, -1).every((s) => s === 429), String(sent));
+  }
+  assert.equal(new Set(created.map((r) => r.id)).size, 10);
+  assert.deepEqual(names.sort(), Array.from({ length: 10 }, (_, i) => `slow-${i}`).sort());
+});
