@@ -7,12 +7,13 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
-from plinth_client import AsyncPlinth, Plinth
+from plinth_client import AsyncPlinth, BulkCreateResult, ExportResult, Plinth
 
 pytestmark = pytest.mark.e2e
 
@@ -32,9 +33,9 @@ def paging_client(local_stack):
         job = client.resources.bulk_create([{"name": f"item-{i}"} for i in range(250)])
         assert job.status == "pending"
         job = client.jobs.wait(job.id, timeout=60, poll_interval=0.2)
-        assert job.result is not None
-        assert job.result["created"] == 250
-        yield client, job.result["ids"]
+        assert isinstance(job.result, BulkCreateResult)
+        assert job.result.created == 250
+        yield client, job.result.ids
 
 
 def test_the_seed_paging_loop_yields_each_of_250_resources_exactly_once(paging_client):
@@ -113,8 +114,8 @@ def test_bulk_create_then_wait_completes_with_the_ids(local_stack):
         assert done.id == job.id
         assert done.status == "completed"
         assert done.completed_at is not None
-        assert done.result is not None
-        first, second = (client.resources.get(i) for i in done.result["ids"])
+        assert isinstance(done.result, BulkCreateResult)
+        first, second = (client.resources.get(i) for i in done.result.ids)
         assert (first.name, first.metadata) == ("a", {"k": "v"})
         assert (second.name, second.description) == ("b", "d")
         assert [j.id for j in client.jobs.list(limit=10).data] == [job.id]
@@ -123,9 +124,10 @@ def test_bulk_create_then_wait_completes_with_the_ids(local_stack):
 def test_export_then_download_has_one_line_per_resource(paging_client):
     client, ids = paging_client
     job = client.jobs.wait(client.resources.export().id, timeout=60, poll_interval=0.2)
-    assert job.result is not None
-    lines = httpx.get(job.result["url"], timeout=30).text.splitlines()
-    assert len(lines) == job.result["count"] == 250
+    assert isinstance(job.result, ExportResult)
+    assert job.result.expires_at > datetime.now(UTC)
+    lines = httpx.get(job.result.url, timeout=30).text.splitlines()
+    assert len(lines) == job.result.count == 250
     assert {json.loads(line)["id"] for line in lines} == set(ids)
 
 

@@ -15,7 +15,9 @@ from plinth_client import (
     AsyncPlinth,
     AuthenticationError,
     BadRequestError,
+    BulkCreateResult,
     ConflictError,
+    ExportResult,
     InternalServerError,
     Job,
     JobFailedError,
@@ -329,7 +331,7 @@ def test_wait_polls_until_completed(sleeps):
     )
     job = client(script).jobs.wait("job_1", poll_interval=0.5)
     assert job.status == "completed"
-    assert job.result == {"created": 2, "ids": ["res_a", "res_b"]}
+    assert job.result == BulkCreateResult(created=2, ids=["res_a", "res_b"])
     assert job.completed_at == datetime(2025, 1, 1, 0, 0, 2, tzinfo=UTC)
     assert sleeps.calls == [0.5, 0.5]
     assert {r.url.path for r in script.requests} == {"/v1/jobs/job_1"}
@@ -402,3 +404,21 @@ async def test_async_resources_surface_sends_the_same_requests():
         ("POST", "/v1/resources/export", {"status": "archived"}),
         ("GET", "/v1/jobs/job_1", b""),
     ]
+
+
+def test_job_results_parse_into_their_typed_models():
+    export = job_body(
+        status="completed",
+        type="resources.export",
+        result={"count": 3, "url": "https://s3.test/x", "expiresAt": "2025-01-08T00:00:00.000Z"},
+    )
+    script = Script(ok(export), ok(job_body(status="completed")), ok(job_body(status="running")))
+    sdk = client(script)
+    exported = sdk.jobs.get("job_1").result
+    assert isinstance(exported, ExportResult)
+    assert (exported.count, exported.url) == (3, "https://s3.test/x")
+    assert exported.expires_at == datetime(2025, 1, 8, tzinfo=UTC)
+    bulk = sdk.jobs.get("job_1").result
+    assert isinstance(bulk, BulkCreateResult)
+    assert bulk.ids == ["res_a", "res_b"]
+    assert sdk.jobs.get("job_1").result is None

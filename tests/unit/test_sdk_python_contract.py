@@ -16,8 +16,11 @@ from pydantic import BaseModel
 
 from plinth_client import (
     BasePage,
+    BulkCreateResult,
+    ExportResult,
     Job,
     JobError,
+    JobProgress,
     JobStatus,
     JobType,
     Resource,
@@ -48,6 +51,17 @@ def _request_body(path, method):
     if "anyOf" in schema:  # an optional body: {...} | null
         (schema,) = [_resolve(s) for s in schema["anyOf"] if s.get("type") != "null"]
     return schema
+
+
+def _job_property(name):
+    return _resolve(_response("/v1/jobs/{id}", "get", "200")["properties"][name])
+
+
+def _result_variant(field):
+    """The schema among the job's possible `result`s that has `field`."""
+    variants = [_resolve(s) for s in _job_property("result")["anyOf"] if s.get("type") != "null"]
+    (variant,) = [v for v in variants if field in v["properties"]]
+    return variant
 
 
 def _query_parameters(path):
@@ -84,12 +98,10 @@ def _model_allows_none(annotation):
         (Job, lambda: _response("/v1/jobs/{id}", "get", "200")),
         (BasePage, lambda: _response("/v1/resources", "get", "200")),
         (BasePage, lambda: _response("/v1/jobs", "get", "200")),
-        (
-            JobError,
-            lambda: _resolve(
-                _response("/v1/jobs/{id}", "get", "200")["properties"]["error"]["anyOf"][0]
-            ),
-        ),
+        (JobError, lambda: _resolve(_job_property("error")["anyOf"][0])),
+        (JobProgress, lambda: _job_property("progress")),
+        (BulkCreateResult, lambda: _result_variant("ids")),
+        (ExportResult, lambda: _result_variant("url")),
     ],
 )
 def test_models_have_exactly_the_documented_fields(model: type[BaseModel], schema):

@@ -4,7 +4,7 @@ export PLINTH_API_KEY=sk_...  PLINTH_BASE_URL=http://127.0.0.1:3000/v1
 python clients/python/examples/bulk_import.py
 """
 
-from plinth_client import JobFailedError, Plinth, ResourceCreateParams
+from plinth_client import BulkCreateResult, JobFailedError, Plinth, ResourceCreateParams
 
 
 def main() -> None:
@@ -18,8 +18,8 @@ def main() -> None:
             job = client.jobs.wait(job.id, timeout=120, poll_interval=0.5)
         except JobFailedError as error:
             raise SystemExit(f"bulk import failed: {error.code}: {error.message}") from error
-        assert job.result is not None
-        print("created", job.result["created"], "first id", job.result["ids"][0])
+        assert isinstance(job.result, BulkCreateResult)
+        print("created", job.result.created, "first id", job.result.ids[0])
 
 
 if __name__ == "__main__":

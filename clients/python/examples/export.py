@@ -8,20 +8,20 @@ import json
 
 import httpx
 
-from plinth_client import Plinth
+from plinth_client import ExportResult, Plinth
 
 
 def main() -> None:
     with Plinth() as client:
         job = client.resources.export(status="active")
         job = client.jobs.wait(job.id, timeout=300, poll_interval=0.5)
-        assert job.result is not None
-        # A presigned URL: no API key, it expires at result["expiresAt"].
-        download = httpx.get(job.result["url"], timeout=60)
+        assert isinstance(job.result, ExportResult)
+        # A presigned URL: no API key needed, valid until job.result.expires_at.
+        download = httpx.get(job.result.url, timeout=60)
         download.raise_for_status()
         lines = download.text.splitlines()
         names = [json.loads(line)["name"] for line in lines[:3]]
-        print(f"exported {job.result['count']} resources, downloaded {len(lines)} lines")
+        print(f"exported {job.result.count} resources, downloaded {len(lines)} lines")
         print("first names:", names)
 
 

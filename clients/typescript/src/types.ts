@@ -16,6 +16,9 @@ type RequestBody<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] 
 type Query<P extends keyof paths> = paths[P]['get'] extends { parameters: { query?: infer Q } }
   ? NonNullable<Q>
   : never;
+/** Query parameters where null, like undefined, means "not sent": the API reference's
+ * paging loop passes `cursor: null` on its first call. */
+type OrNull<T> = { [K in keyof T]?: T[K] | null };
 
 /** A resource, as every resource endpoint returns it. */
 export type Resource = JSONBody<Responses<'/v1/resources/{id}', 'get'>[200]>;
@@ -25,6 +28,10 @@ export type ResourceStatus = Resource['status'];
 export type JobStatus = Job['status'];
 export type JobType = Job['type'];
 export type JobError = NonNullable<Job['error']>;
+/** `result` of a completed `resources.bulk_create` job: ids in request order. */
+export type BulkCreateResult = Extract<NonNullable<Job['result']>, { ids: unknown }>;
+/** `result` of a completed `resources.export` job: a presigned JSON Lines download. */
+export type ExportResult = Extract<NonNullable<Job['result']>, { url: unknown }>;
 
 /** A page of a list: exactly these four fields. */
 export interface ListPage<T> {
@@ -40,8 +47,8 @@ export type ResourceCreateParams = RequestBody<'/v1/resources', 'post'>;
 export type ResourceUpdateParams = RequestBody<'/v1/resources/{id}', 'patch'>;
 export type BulkCreateParams = RequestBody<'/v1/resources/bulk', 'post'>;
 export type ExportParams = RequestBody<'/v1/resources/export', 'post'>;
-export type ResourceListParams = Query<'/v1/resources'>;
-export type JobListParams = Query<'/v1/jobs'>;
+export type ResourceListParams = OrNull<Query<'/v1/resources'>>;
+export type JobListParams = OrNull<Query<'/v1/jobs'>>;
 
 /** Per-call options for POSTs: your own Idempotency-Key (otherwise a UUID4 per call). */
 export interface PostOptions {

@@ -20,6 +20,8 @@ from plinth_client._exceptions import (
 from plinth_client._models import (
     AsyncPage,
     BasePage,
+    BulkCreateResult,
+    ExportResult,
     Job,
     JobError,
     JobProgress,
@@ -42,7 +44,9 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BasePage",
+    "BulkCreateResult",
     "ConflictError",
+    "ExportResult",
     "InternalServerError",
     "Job",
     "JobError",

@@ -7,7 +7,7 @@ checks these models against docs/openapi.json, so they cannot drift from the API
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, PrivateAttr
 from pydantic.alias_generators import to_camel
@@ -36,12 +36,27 @@ class Resource(APIModel):
 
 class JobProgress(APIModel):
     processed: int
-    total: int | None = None
+    total: int | None
 
 
 class JobError(APIModel):
     code: str
     message: str
+
+
+class BulkCreateResult(APIModel):
+    """`result` of a completed `resources.bulk_create` job: ids in request order."""
+
+    created: int
+    ids: list[str]
+
+
+class ExportResult(APIModel):
+    """`result` of a completed `resources.export` job: a presigned JSON Lines download."""
+
+    count: int
+    url: str
+    expires_at: AwareDatetime
 
 
 class Job(APIModel):
@@ -50,8 +65,7 @@ class Job(APIModel):
     type: JobType
     status: JobStatus
     progress: JobProgress
-    # bulk: {"created", "ids"}; export: {"count", "url", "expiresAt"} (JSON keys as sent)
-    result: dict[str, Any] | None
+    result: BulkCreateResult | ExportResult | None  # None until completed
     error: JobError | None
     created_at: AwareDatetime
     started_at: AwareDatetime | None

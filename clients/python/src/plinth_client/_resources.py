@@ -118,7 +118,7 @@ class Resources:
     def export(
         self, *, status: ResourceStatus | None = None, idempotency_key: str | None = None
     ) -> Job:
-        """A JSON Lines export as a job; when completed, `job.result["url"]` downloads it."""
+        """A JSON Lines export as a job; when completed, `job.result.url` downloads it."""
         data = self._client.request(
             "POST", "/resources/export", body=_export_body(status), idempotency_key=idempotency_key
         )

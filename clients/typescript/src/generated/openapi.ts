@@ -8,8 +8,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /v1/jobs */
-        get: operations["get_jobs_v1_jobs_get"];
+        /** List jobs, newest first */
+        get: operations["listJobs"];
         put?: never;
         post?: never;
         delete?: never;
@@ -25,8 +25,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /v1/jobs/{id} */
-        get: operations["read_job_v1_jobs__job_id__get"];
+        /** Get a job */
+        get: operations["getJob"];
         put?: never;
         post?: never;
         delete?: never;
@@ -42,11 +42,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /v1/resources */
-        get: operations["get_resources_v1_resources_get"];
+        /** List resources, newest first */
+        get: operations["listResources"];
         put?: never;
-        /** POST /v1/resources */
-        post: operations["post_resource_v1_resources_post"];
+        /** Create a resource */
+        post: operations["createResource"];
         delete?: never;
         options?: never;
         head?: never;
@@ -62,8 +62,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /v1/resources/bulk */
-        post: operations["post_bulk_v1_resources_bulk_post"];
+        /** Create up to 1,000 resources in a job */
+        post: operations["bulkCreateResources"];
         delete?: never;
         options?: never;
         head?: never;
@@ -79,8 +79,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** POST /v1/resources/export */
-        post: operations["post_export_v1_resources_export_post"];
+        /** Export resources (JSON Lines) in a job */
+        post: operations["exportResources"];
         delete?: never;
         options?: never;
         head?: never;
@@ -94,22 +94,155 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** GET /v1/resources/{id} */
-        get: operations["read_resource_v1_resources__resource_id__get"];
+        /** Get a resource */
+        get: operations["getResource"];
         put?: never;
         post?: never;
-        /** DELETE /v1/resources/{id} */
-        delete: operations["remove_resource_v1_resources__resource_id__delete"];
+        /** Delete a resource */
+        delete: operations["deleteResource"];
         options?: never;
         head?: never;
-        /** PATCH /v1/resources/{id} */
-        patch: operations["patch_resource_v1_resources__resource_id__patch"];
+        /**
+         * Update a resource
+         * @description Only the fields sent change; `{}` changes nothing.
+         */
+        patch: operations["updateResource"];
         trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * BulkCreateRequest
+         * @description Body of POST /v1/resources/bulk: every item is validated up front.
+         */
+        BulkCreateRequest: {
+            /** Resources */
+            resources: components["schemas"]["ResourceCreate"][];
+        };
+        /**
+         * BulkCreateResult
+         * @description `result` of a completed `resources.bulk_create` job: ids in request order.
+         */
+        BulkCreateResult: {
+            /** Created */
+            created: number;
+            /** Ids */
+            ids: string[];
+        };
+        /** ErrorDetail */
+        ErrorDetail: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+            /** Param */
+            param: string | null;
+        };
+        /**
+         * ErrorResponse
+         * @description Every error body (SPEC §3).
+         */
+        ErrorResponse: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        /**
+         * ExportRequest
+         * @description Body of POST /v1/resources/export; an empty body means `{}` (everything).
+         */
+        ExportRequest: {
+            status?: components["schemas"]["ResourceStatus"] | null;
+        };
+        /**
+         * ExportResult
+         * @description `result` of a completed `resources.export` job: a presigned JSON Lines download.
+         */
+        ExportResult: {
+            /** Count */
+            count: number;
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+            /**
+             * Expiresat
+             * Format: date-time
+             */
+            expiresAt: string;
+        };
+        /** JobError */
+        JobError: {
+            /** Code */
+            code: string;
+            /** Message */
+            message: string;
+        };
+        /**
+         * JobList
+         * @description A page of jobs, shaped like every list (`ResourceList`).
+         */
+        JobList: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["JobResponse"][];
+            /** Hasmore */
+            hasMore: boolean;
+            /**
+             * Nextcursor
+             * @description Pass as `cursor` for the next page.
+             */
+            nextCursor: string | null;
+        };
+        /** JobProgress */
+        JobProgress: {
+            /** Processed */
+            processed: number;
+            /** Total */
+            total: number | null;
+        };
+        /** JobResponse */
+        JobResponse: {
+            /** Id */
+            id: string;
+            /**
+             * Object
+             * @default job
+             * @constant
+             */
+            object: "job";
+            type: components["schemas"]["JobType"];
+            status: components["schemas"]["JobStatus"];
+            progress: components["schemas"]["JobProgress"];
+            /** Result */
+            result: components["schemas"]["BulkCreateResult"] | components["schemas"]["ExportResult"] | null;
+            error: components["schemas"]["JobError"] | null;
+            /**
+             * Createdat
+             * Format: date-time
+             */
+            createdAt: string;
+            /** Startedat */
+            startedAt: string | null;
+            /** Completedat */
+            completedAt: string | null;
+        };
+        /**
+         * JobStatus
+         * @enum {string}
+         */
+        JobStatus: "pending" | "running" | "completed" | "failed";
+        /**
+         * JobType
+         * @enum {string}
+         */
+        JobType: "resources.bulk_create" | "resources.export";
         /**
          * ResourceCreate
          * @description Body of POST /v1/resources. `status` is not settable here: it is an unknown field.
@@ -125,45 +258,41 @@ export interface components {
             };
         };
         /**
-         * ResourceStatus
-         * @enum {string}
+         * ResourceList
+         * @description A page: `{"object": "list", "data": [...], "hasMore": bool, "nextCursor": str | null}`.
          */
-        ResourceStatus: "active" | "paused" | "archived";
+        ResourceList: {
+            /**
+             * Object
+             * @default list
+             * @constant
+             */
+            object: "list";
+            /** Data */
+            data: components["schemas"]["ResourceResponse"][];
+            /** Hasmore */
+            hasMore: boolean;
+            /**
+             * Nextcursor
+             * @description Pass as `cursor` for the next page.
+             */
+            nextCursor: string | null;
+        };
         /**
          * ResourcePatch
          * @description Body of PATCH /v1/resources/{id}. Only fields that were sent change.
          */
         ResourcePatch: {
             /** Name */
-            name?: string | null;
+            name?: string;
             /** Description */
             description?: string | null;
-            status?: components["schemas"]["ResourceStatus"] | null;
+            status?: components["schemas"]["ResourceStatus"];
             /** Metadata */
             metadata?: {
                 [key: string]: string;
-            } | null;
+            };
         };
-        /**
-         * BulkCreateRequest
-         * @description Body of POST /v1/resources/bulk: every item is validated up front.
-         */
-        BulkCreateRequest: {
-            /** Resources */
-            resources: components["schemas"]["ResourceCreate"][];
-        };
-        /**
-         * ExportRequest
-         * @description Body of POST /v1/resources/export; an empty body means `{}` (everything).
-         */
-        ExportRequest: {
-            status?: components["schemas"]["ResourceStatus"] | null;
-        };
-        /**
-         * JobStatus
-         * @enum {string}
-         */
-        JobStatus: "pending" | "running" | "completed" | "failed";
         /**
          * ResourceResponse
          * @description The API shape of a resource (camelCase, millisecond ISO timestamps).
@@ -186,82 +315,56 @@ export interface components {
             metadata: {
                 [key: string]: string;
             };
-            /** Createdat */
+            /**
+             * Createdat
+             * Format: date-time
+             */
             createdAt: string;
-            /** Updatedat */
+            /**
+             * Updatedat
+             * Format: date-time
+             */
             updatedAt: string;
         };
-        /** JobError */
-        JobError: {
-            /** Code */
-            code: string;
-            /** Message */
-            message: string;
-        };
         /**
-         * JobType
+         * ResourceStatus
          * @enum {string}
          */
-        JobType: "resources.bulk_create" | "resources.export";
-        /** JobResponse */
-        JobResponse: {
-            /** Id */
-            id: string;
-            /**
-             * Object
-             * @default job
-             * @constant
-             */
-            object: "job";
-            type: components["schemas"]["JobType"];
-            status: components["schemas"]["JobStatus"];
-            /** Progress */
-            progress: {
-                [key: string]: number | null;
-            };
-            /** Result */
-            result: {
-                [key: string]: unknown;
-            } | null;
-            error: components["schemas"]["JobError"] | null;
-            /** Createdat */
-            createdAt: string;
-            /** Startedat */
-            startedAt: string | null;
-            /** Completedat */
-            completedAt: string | null;
-        };
-        /** ErrorDetail */
-        ErrorDetail: {
-            /** Code */
-            code: string;
-            /** Message */
-            message: string;
-            /** Param */
-            param: string | null;
-        };
-        /**
-         * ErrorResponse
-         * @description Every error body (SPEC §3).
-         */
-        ErrorResponse: {
-            error: components["schemas"]["ErrorDetail"];
-        };
+        ResourceStatus: "active" | "paused" | "archived";
     };
     responses: never;
     parameters: never;
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description The methods this path serves. */
+        Allow: string;
+        /** @description Responses are never cached. */
+        "Cache-Control": "no-store";
+        /** @description Present on a replay of the first response to this Idempotency-Key. */
+        "Idempotent-Replayed": "true";
+        /** @description Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. Absent on API Gateway's own answers and when the counter was unavailable. */
+        RateLimit: string;
+        /** @description The workspace's limit (IETF httpapi RateLimit fields, draft 10): `"workspace";q=<requests>;w=1`. Absent on API Gateway's own answers. */
+        "RateLimit-Policy": string;
+        /** @description Seconds to wait before retrying (at least 1). */
+        "Retry-After": string;
+        /** @description The authentication scheme (RFC 6750 §3). */
+        "WWW-Authenticate": "Bearer realm=\"plinth\"";
+        /** @description Browsers must not sniff the content type. */
+        "X-Content-Type-Options": "nosniff";
+        /** @description The request's id (API Gateway's request id); quote it when reporting a problem. */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    get_jobs_v1_jobs_get: {
+    listJobs: {
         parameters: {
             query?: {
                 limit?: number;
-                status?: components["schemas"]["JobStatus"] | null;
-                cursor?: string | null;
+                status?: components["schemas"]["JobStatus"];
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -272,30 +375,26 @@ export interface operations {
             /** @description A page of jobs, newest first. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        object: "list";
-                        data: components["schemas"]["JobResponse"][];
-                        hasMore: boolean;
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["JobList"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -305,51 +404,54 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -359,15 +461,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -376,11 +518,12 @@ export interface operations {
             };
         };
     };
-    read_job_v1_jobs__job_id__get: {
+    getJob: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The object's id. */
                 id: string;
             };
             cookie?: never;
@@ -390,24 +533,26 @@ export interface operations {
             /** @description The job. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JobResponse"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -417,51 +562,68 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
+            /** @description Unknown id, or another workspace's id (`not_found`). */
             404: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -471,15 +633,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -488,12 +690,12 @@ export interface operations {
             };
         };
     };
-    get_resources_v1_resources_get: {
+    listResources: {
         parameters: {
             query?: {
                 limit?: number;
-                status?: components["schemas"]["ResourceStatus"] | null;
-                cursor?: string | null;
+                status?: components["schemas"]["ResourceStatus"];
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -504,30 +706,26 @@ export interface operations {
             /** @description A page of resources, newest first. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        object: "list";
-                        data: components["schemas"]["ResourceResponse"][];
-                        hasMore: boolean;
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["ResourceList"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -537,51 +735,54 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -591,15 +792,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -608,7 +849,7 @@ export interface operations {
             };
         };
     };
-    post_resource_v1_resources_post: {
+    createResource: {
         parameters: {
             query?: never;
             header?: {
@@ -627,24 +868,43 @@ export interface operations {
             /** @description Created; `Location` names it. */
             201: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    /** @description The path of the new object (a job: where to poll it). */
+                    Location: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ResourceResponse"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
+            /** @description Malformed body: empty, not UTF-8, not JSON, not an object, a key repeated in one object, or not sent as JSON (`invalid_json`). */
             400: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -654,51 +914,69 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
-            404: {
+            /** @description A request with this Idempotency-Key is still running (`idempotency_key_in_use`). */
+            409: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -708,15 +986,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -725,7 +1043,7 @@ export interface operations {
             };
         };
     };
-    post_bulk_v1_resources_bulk_post: {
+    bulkCreateResources: {
         parameters: {
             query?: never;
             header?: {
@@ -744,24 +1062,43 @@ export interface operations {
             /** @description Accepted as a job; `Location` names it. */
             202: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    /** @description The path of the new object (a job: where to poll it). */
+                    Location: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JobResponse"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
+            /** @description Malformed body: empty, not UTF-8, not JSON, not an object, a key repeated in one object, or not sent as JSON (`invalid_json`). */
             400: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -771,51 +1108,69 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
-            404: {
+            /** @description A request with this Idempotency-Key is still running (`idempotency_key_in_use`). */
+            409: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -825,15 +1180,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -842,7 +1237,7 @@ export interface operations {
             };
         };
     };
-    post_export_v1_resources_export_post: {
+    exportResources: {
         parameters: {
             query?: never;
             header?: {
@@ -854,31 +1249,50 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/json": components["schemas"]["ExportRequest"] | null;
+                "application/json": components["schemas"]["ExportRequest"];
             };
         };
         responses: {
             /** @description Accepted as a job; `Location` names it. */
             202: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    /** @description The path of the new object (a job: where to poll it). */
+                    Location: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["JobResponse"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
+            /** @description Malformed body: empty, not UTF-8, not JSON, not an object, a key repeated in one object, or not sent as JSON (`invalid_json`). */
             400: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -888,51 +1302,69 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
-            404: {
+            /** @description A request with this Idempotency-Key is still running (`idempotency_key_in_use`). */
+            409: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
-            405: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -942,15 +1374,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -959,11 +1431,12 @@ export interface operations {
             };
         };
     };
-    read_resource_v1_resources__resource_id__get: {
+    getResource: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The object's id. */
                 id: string;
             };
             cookie?: never;
@@ -973,24 +1446,26 @@ export interface operations {
             /** @description The resource. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ResourceResponse"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1000,51 +1475,83 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
+            /** @description Unknown id, or another workspace's id (`not_found`). */
             404: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
+            /** @description `bulk` and `export` are other routes: an id with those names meets their `Allow` (`method_not_allowed`). */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1054,15 +1561,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1071,11 +1618,12 @@ export interface operations {
             };
         };
     };
-    remove_resource_v1_resources__resource_id__delete: {
+    deleteResource: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The object's id. */
                 id: string;
             };
             cookie?: never;
@@ -1085,22 +1633,24 @@ export interface operations {
             /** @description Deleted; no body. */
             204: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1110,51 +1660,83 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
+            /** @description Unknown id, or another workspace's id (`not_found`). */
             404: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
+            /** @description `bulk` and `export` are other routes: an id with those names meets their `Allow` (`method_not_allowed`). */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1164,15 +1746,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1181,11 +1803,12 @@ export interface operations {
             };
         };
     };
-    patch_resource_v1_resources__resource_id__patch: {
+    updateResource: {
         parameters: {
             query?: never;
             header?: never;
             path: {
+                /** @description The object's id. */
                 id: string;
             };
             cookie?: never;
@@ -1199,24 +1822,40 @@ export interface operations {
             /** @description The updated resource. */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ResourceResponse"];
                 };
             };
-            /** @description Malformed body: empty, not UTF-8, not JSON, not an object (`invalid_json`). */
+            /** @description Malformed body: empty, not UTF-8, not JSON, not an object, a key repeated in one object, or not sent as JSON (`invalid_json`). */
             400: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Missing or invalid API key (`unauthorized`). */
+            /** @description Missing or invalid API key (`unauthorized`). API Gateway answers it too, in the same shape (the authorizer's verdict). */
             401: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1226,51 +1865,83 @@ export interface operations {
             /** @description The key lacks the scope this endpoint needs (`forbidden`). */
             403: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Unknown id, another workspace's id, or unknown route (`not_found`). */
+            /** @description Unknown id, or another workspace's id (`not_found`). */
             404: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Known path, other method; see `Allow` (`method_not_allowed`). */
+            /** @description `bulk` and `export` are other routes: an id with those names meets their `Allow` (`method_not_allowed`). */
             405: {
                 headers: {
+                    Allow: components["headers"]["Allow"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Body too large (`payload_too_large`). */
+            /** @description Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses bodies over 10 MB itself, in the same shape. */
             413: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit; see `Retry-After` (`rate_limited`). */
+            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -1280,15 +1951,55 @@ export interface operations {
             /** @description A bug; the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is unavailable; see `Retry-After` (`service_unavailable`). */
+            /** @description API Gateway: the function failed (`service_unavailable`). */
+            502: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
             503: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description API Gateway: the function timed out (`service_unavailable`). */
+            504: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Content-Type-Options": components["headers"]["X-Content-Type-Options"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { Plinth, type Resource } from '@plinth/client';
+import { type BulkCreateResult, type ExportResult, Plinth, type Resource } from '@plinth/client';
 
 const client = new Plinth();
 let ids: string[] = [];
@@ -16,7 +16,7 @@ test('bulkCreate 250, then jobs.wait completes with their ids', async () => {
   const done = await client.jobs.wait(job.id, { timeout: 60_000, pollInterval: 200 });
   assert.equal(done.status, 'completed');
   assert.ok(done.completedAt);
-  const result = done.result as { created: number; ids: string[] };
+  const result = done.result as BulkCreateResult;
   assert.equal(result.created, 250);
   ids = result.ids;
   const first = await client.resources.get(ids[0]!);
@@ -56,7 +56,8 @@ test('for await over list() yields the same 250, once each', async () => {
 test('export, then downloading the URL gives one line per resource', async () => {
   const job = await client.resources.export();
   const done = await client.jobs.wait(job.id, { timeout: 60_000, pollInterval: 200 });
-  const result = done.result as { count: number; url: string };
+  const result = done.result as ExportResult;
+  assert.ok(Date.parse(result.expiresAt) > Date.now());
   const download = await fetch(result.url);
   assert.equal(download.status, 200);
   const lines = (await download.text()).split('\n').filter((l) => l !== '');
