@@ -1,15 +1,14 @@
-"""Count the AWS calls each kind of request makes (`make bench`), through the gateway
-emulation (authorizer included) against moto in-process.
+"""Count the AWS calls each operation makes (`make bench`), through the gateway emulation
+(authorizer included) against moto in-process, jobs run by the worker.
 
-Counted at botocore's `_make_api_call`, so every client counts, Powertools' own included.
+The scenario and the counting live in `plinth_tools.budgets`, shared with
+tests/integration/test_call_budgets.py, which asserts these numbers exactly.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections import Counter
-from typing import Any
 
 os.environ.update(
     AWS_ACCESS_KEY_ID="bench",
@@ -20,21 +19,13 @@ os.environ.update(
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)
 
-import botocore.client
 from moto import mock_aws
 
 from plinth_tools import template as tpl
-from plinth_tools.local.gateway import Gateway, GatewayRequest
+from plinth_tools.budgets import measure_operations
+from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.stack import seed_demo_workspace
 from plinth_tools.provision import function_environment, provision
-
-calls: Counter[str] = Counter()
-_real = botocore.client.BaseClient._make_api_call
-
-
-def _counting(self: Any, operation: str, params: Any) -> Any:
-    calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
-    return _real(self, operation, params)
 
 
 def main() -> None:
@@ -45,45 +36,8 @@ def main() -> None:
         key = seed_demo_workspace()
         parameters = tpl.parameter_defaults()
         gateway = Gateway(tpl.load_template(), parameters["StageName"], parameters)
-        auth = [("Authorization", f"Bearer {key}")]
-        json_type = [("Content-Type", "application/json")]
-
-        def measure(label: str, request: GatewayRequest) -> dict[str, Any]:
-            calls.clear()
-            result = gateway.handle(request)
-            return {
-                "request": label,
-                "status": result.status,
-                "awsCalls": sum(calls.values()),
-                "byOperation": dict(sorted(calls.items())),
-                "body": result.body,
-            }
-
-        botocore.client.BaseClient._make_api_call = _counting  # type: ignore[method-assign]
-
-        def post(body: bytes, key: str | None = None) -> GatewayRequest:
-            idem = [("Idempotency-Key", key)] if key else []
-            return GatewayRequest("POST", "/v1/resources", "", auth + json_type + idem, body)
-
-        first = measure(
-            "first request (authorizer not cached): GET list",
-            GatewayRequest("GET", "/v1/resources", "", auth, b""),
-        )
-        created = measure("POST without Idempotency-Key", post(b'{"name":"a"}'))
-        rid = json.loads(created["body"])["id"]
-        rows = [
-            first,
-            measure(
-                "GET /v1/resources/{id}",
-                GatewayRequest("GET", f"/v1/resources/{rid}", "", auth, b""),
-            ),
-            created,
-            measure("POST with Idempotency-Key", post(b'{"name":"b"}', "k1")),
-            measure("replayed POST", post(b'{"name":"b"}', "k1")),
-        ]
-        for row in rows:
-            row.pop("body")
-            print(json.dumps(row))
+        for measurement in measure_operations(gateway, key, resolved):
+            print(json.dumps({"bench": "aws calls"} | measurement.row()))
 
 
 if __name__ == "__main__":

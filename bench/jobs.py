@@ -14,7 +14,6 @@ import resource
 import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +44,11 @@ def _configure() -> Any:
 
 # ---------------------------------------------------------------- child: run one job
 def child(kind: str, workspace: str) -> None:
-    import botocore.client
-
     resolved, tpl = _configure()
     from plinth.logic import jobs as jobs_logic
     from plinth.models.job import BulkCreateRequest, ExportRequest
     from plinth.wiring import job_services
+    from plinth_tools.budgets import counting_aws_calls
     from plinth_tools.local.gateway import FunctionPool
     from plinth_tools.local.workers import QueuePoller
 
@@ -71,20 +69,12 @@ def child(kind: str, workspace: str) -> None:
         report_failures=True,
         wait_seconds=0,
     )
-    calls: Counter[str] = Counter()
-    real = botocore.client.BaseClient._make_api_call
-
-    def counting(self: Any, operation: str, params: Any) -> Any:
-        calls[f"{self.meta.service_model.service_name}:{operation}"] += 1
-        return real(self, operation, params)
-
-    botocore.client.BaseClient._make_api_call = counting  # type: ignore[method-assign]
     started = time.perf_counter()
     invocations = 0
-    while poller.poll_once():  # continuations are new messages: run until none is left
-        invocations += 1
+    with counting_aws_calls() as calls:
+        while poller.poll_once():  # continuations are new messages: run until none is left
+            invocations += 1
     wall = time.perf_counter() - started
-    botocore.client.BaseClient._make_api_call = real  # type: ignore[method-assign]
     done = svc.jobs.get(workspace, job.id)
     dynamodb = sum(v for k, v in calls.items() if k.startswith("dynamodb:"))
     print(
