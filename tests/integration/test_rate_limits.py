@@ -172,3 +172,33 @@ def test_limiter_failure_emits_the_metric_the_fail_open_alarm_watches(api, monke
     assert record["RateLimiterFailOpen"] == [1.0]
     assert record["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["service"]]
     assert record["service"] == "plinth"
+
+
+def test_sharded_limit_never_admits_more_than_the_limit_and_spreads_writes(aws):
+    """2,000/s is four counter items of 500; 2,600 requests in one window: exactly 2,000
+    pass (every shard fills), and each item took its share of the writes."""
+    import random
+
+    from plinth.logic.rate_limit import shard_count
+
+    clock = Clock(1_800_000_000.25)
+    chooser = random.Random(12)
+    limiter = RateLimiter(
+        DynamoRateLimitRepository(aws["RateLimitTable"]),
+        clock=clock,
+        choose_shard=lambda shards: chooser.randrange(shards),
+    )
+    assert shard_count(2000) == 4
+    admitted = refused = 0
+    for _ in range(2600):
+        try:
+            limiter.check("ws_big", 2000)
+            admitted += 1
+        except RateLimitExceeded:
+            refused += 1
+    assert (admitted, refused) == (2000, 600)
+    items = boto3.client("dynamodb").scan(TableName=aws["RateLimitTable"])["Items"]
+    hits = {item["bucket"]["S"]: int(item["hits"]["N"]) for item in items}
+    assert hits == {f"ws_big#1800000000#{shard}": 500 for shard in range(4)}
+    clock.now += 1  # a new window: the shards start again
+    assert limiter.check("ws_big", 2000).remaining == (500 - 1) * 4

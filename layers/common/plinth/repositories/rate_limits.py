@@ -1,7 +1,9 @@
 """Fixed-window request counters: one atomic, conditional UpdateItem per request.
 
-Table key: `bucket` = `<workspace>#<window start, epoch seconds>`. `expiresAt` (TTL)
-lets DynamoDB delete old windows.
+Table key: `bucket` = `<workspace>#<window start, epoch seconds>`, or
+`<workspace>#<window start>#<shard>` when the workspace's limit is split over several
+counter items (`plinth.logic.rate_limit`). `expiresAt` (TTL) lets DynamoDB delete old
+windows.
 """
 
 from __future__ import annotations
@@ -13,20 +15,28 @@ _KEEP_SECONDS = 120
 
 
 class WindowFull(Exception):
-    """The window already holds `limit` requests."""
+    """The window (or this shard of it) already holds `limit` requests."""
+
+
+def bucket_key(workspace_id: str, window_start: int, shard: int | None = None) -> str:
+    base = f"{workspace_id}#{window_start}"
+    return base if shard is None else f"{base}#{shard}"
 
 
 class DynamoRateLimitRepository:
     def __init__(self, table_name: str) -> None:
         self._table = table_name
 
-    def hit(self, workspace_id: str, window_start: int, limit: int) -> int:
-        """Count one request in the window; returns the count, or raises `WindowFull`."""
+    def hit(
+        self, workspace_id: str, window_start: int, limit: int, shard: int | None = None
+    ) -> int:
+        """Count one request in the window (or in one shard of it, whose own limit is
+        `limit`); returns the count, or raises `WindowFull`."""
         try:
             with aws_errors("rate limit"):
                 response = dynamodb().update_item(
                     TableName=self._table,
-                    Key=to_attributes({"bucket": f"{workspace_id}#{window_start}"}),
+                    Key=to_attributes({"bucket": bucket_key(workspace_id, window_start, shard)}),
                     UpdateExpression="ADD hits :one SET expiresAt = :expires",
                     ConditionExpression="attribute_not_exists(hits) OR hits < :limit",
                     ExpressionAttributeValues=to_attributes(
