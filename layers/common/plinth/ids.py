@@ -4,6 +4,11 @@ Resource, job and key ids carry a ULID body: 48 bits of millisecond time then 80
 of randomness, in Crockford base32. Within one millisecond in one process the body is
 incremented instead of redrawn, so ids minted by one process sort in creation order and
 DynamoDB sort keys give newest-first lists for free.
+
+SnapStart: the generator's state (last millisecond, last random value) is in the snapshot,
+so two environments restored from it in the same millisecond would increment the same
+value. An after-restore hook forgets that state, so each environment's next id draws
+fresh randomness (from os.urandom, as every new millisecond does).
 """
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
+
+from plinth.snapstart import register_after_restore
 
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _BODY_LEN = 26
@@ -37,6 +44,12 @@ class UlidGenerator:
         self._lock = threading.Lock()
         self._last_ms = -1
         self._last_random = 0
+
+    def reseed(self) -> None:
+        """Forget the monotonic state: the next id draws new randomness."""
+        with self._lock:
+            self._last_ms = -1
+            self._last_random = 0
 
     def new(self) -> str:
         with self._lock:
@@ -89,6 +102,7 @@ def ulid_from_bytes(raw: bytes) -> str:
 
 
 _generator = UlidGenerator()
+register_after_restore(_generator.reseed)
 
 
 def new_resource_id() -> str:
