@@ -1,5 +1,6 @@
-"""The `SnapStart` parameter: off by default; on, every function's published versions
-(the ones its `live` alias serves) are restored from a snapshot."""
+"""Performance settings of the template: SnapStart (opt-in: off by default; on, every
+function's published versions, the ones its `live` alias serves, are restored from a
+snapshot) and the jobs worker's maximum concurrency."""
 
 from __future__ import annotations
 
@@ -43,3 +44,18 @@ def test_snapstart_on_applies_to_the_published_versions_of_every_function():
         # SnapStart for Python needs 3.12 or later.
         major, minor = props["Runtime"].removeprefix("python").split(".")
         assert (int(major), int(minor)) >= (3, 12), name
+
+
+def test_jobs_event_source_caps_worker_concurrency_with_the_parameter():
+    parameter = tpl.load_template()["Parameters"]["JobsWorkerMaxConcurrency"]
+    assert (parameter["Default"], parameter["MinValue"]) == (10, 2)
+    for setting in (None, "25"):
+        overrides = {"JobsWorkerMaxConcurrency": setting} if setting else {}
+        deployed = _deployed(translate(overrides), overrides)
+        (mapping,) = [
+            spec["Properties"]
+            for spec in deployed.values()
+            if spec["Type"] == "AWS::Lambda::EventSourceMapping"
+        ]
+        assert mapping["ScalingConfig"] == {"MaximumConcurrency": setting or "10"}
+        assert mapping["BatchSize"] == 1
