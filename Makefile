@@ -56,11 +56,8 @@ run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="
 openapi: install ## regenerate docs/openapi.json from the code
 	$(RUN) plinth openapi
 
-bench: install ## benchmarks: print latency and throughput figures
-	$(RUN) python bench/aws_calls.py
-	$(RUN) python bench/local_get.py
-	$(RUN) python bench/cold_start.py
-	$(RUN) python bench/jobs.py
+bench: install ## benchmarks, one table: cold start, AWS calls, local latency, jobs (each bench/*.py runs alone too)
+	$(RUN) python bench/report.py
 
 tools: ## install sam and checkov as uv tools (each in its own environment)
 	@command -v sam >/dev/null || $(UV) tool install aws-sam-cli

@@ -1,0 +1,120 @@
+"""`make bench`: run every benchmark (each still runnable alone) and print one table.
+
+Each bench prints JSON lines; this collects them and prints one Markdown table per
+section: cold start per function (ms and ratio to `import boto3` in the same run), AWS
+calls per operation, local latency and throughput, jobs. `--raw` also echoes the lines.
+Set BENCH_EXPORT_LARGE to size the large export (bench/jobs.py; default 100,000).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHES = ("cold_start.py", "aws_calls.py", "local_get.py", "jobs.py")
+
+
+def run(bench: str, raw: bool) -> list[dict[str, Any]]:
+    print(f"running bench/{bench} ...", file=sys.stderr, flush=True)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / bench)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(done.stdout + done.stderr, file=sys.stderr)
+        return [{"bench": bench, "error": f"exit {done.returncode}"}]
+    rows = [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
+    if raw:
+        print(done.stdout, file=sys.stderr)
+    return rows
+
+
+def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |"]
+    lines.append("|" + "|".join("---" for _ in header) + "|")
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def report(results: dict[str, list[dict[str, Any]]]) -> str:
+    out = []
+    cold = results["cold_start.py"]
+    out.append(
+        table(
+            "Cold start (fresh interpreter imports the handler, .pyc; median of 5)",
+            ["module", "ms", "ratio to import boto3"],
+            [[r.get("module"), r.get("ms"), r.get("ratioToBoto3")] for r in cold if "ms" in r]
+            or [[r] for r in cold],
+        )
+    )
+    calls = results["aws_calls.py"]
+    out.append(
+        table(
+            "AWS calls per operation (gateway emulation + moto; asserted by "
+            "tests/integration/test_call_budgets.py)",
+            ["operation", "status", "calls", "by operation"],
+            [
+                [
+                    r.get("operation"),
+                    r.get("status"),
+                    r.get("awsCalls"),
+                    ", ".join(f"{k} {v}" for k, v in r.get("byOperation", {}).items()),
+                ]
+                for r in calls
+                if "awsCalls" in r
+            ]
+            or [[r] for r in calls],
+        )
+    )
+    local = results["local_get.py"]
+    out.append(
+        table(
+            "Local stack: GET /v1/resources/{id} (plinth dev, keep-alive clients)",
+            ["clients", "requests", "p50 ms", "p95 ms", "req/s"],
+            [
+                [r.get("clients"), r.get("requests"), r.get("p50_ms"), r.get("p95_ms"), r["rps"]]
+                for r in local
+                if "rps" in r
+            ]
+            or [[r] for r in local],
+        )
+    )
+    jobs = results["jobs.py"]
+    out.append(
+        table(
+            "Jobs (worker handler against a moto server; seeding not counted)",
+            ["job", "items", "status", "wall s", "invocations", "DynamoDB calls", "peak RSS MiB"],
+            [
+                [
+                    f"{r['bench']} ({r['workspace']})",
+                    r.get("items"),
+                    r.get("status"),
+                    r.get("wallSeconds"),
+                    r.get("invocations"),
+                    r.get("dynamodbCalls"),
+                    r.get("peakRssMiB"),
+                ]
+                for r in jobs
+                if str(r.get("bench", "")).startswith("job ")
+            ]
+            or [[r] for r in jobs],
+        )
+    )
+    return "\n".join(out)
+
+
+def main() -> None:
+    raw = "--raw" in sys.argv
+    results = {bench: run(bench, raw) for bench in BENCHES}
+    print(report(results))
+
+
+if __name__ == "__main__":
+    main()
