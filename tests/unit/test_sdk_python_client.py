@@ -347,6 +347,14 @@ def test_wait_raises_job_failed_error_carrying_the_jobs_error(sleeps):
     assert raised.value.job.status == "failed"
 
 
+def test_wait_raises_job_failed_error_even_for_a_failed_job_without_an_error(sleeps):
+    script = Script(ok(job_body(status="failed", error=None)))
+    with pytest.raises(JobFailedError) as raised:
+        client(script).jobs.wait("job_1")
+    assert raised.value.code == "unknown"
+    assert len(script.requests) == 1
+
+
 def test_wait_raises_timeout_error_when_the_job_does_not_finish(sleeps):
     script = Script(*(ok(job_body(status="running")) for _ in range(4)))
     with pytest.raises(TimeoutError) as raised:

@@ -92,11 +92,13 @@ export class JobFailedError extends PlinthError {
   readonly job: Job;
   readonly error: JobError;
   readonly code: string;
-  constructor(job: Job & { error: JobError }) {
-    super(`job ${job.id} failed: ${job.error.code}: ${job.error.message}`);
+  constructor(job: Job) {
+    // SPEC §8: a failed job carries its error; should one not, the failure still surfaces.
+    const error = job.error ?? { code: 'unknown', message: 'the job failed without an error' };
+    super(`job ${job.id} failed: ${error.code}: ${error.message}`);
     this.job = job;
-    this.error = job.error;
-    this.code = job.error.code;
+    this.error = error;
+    this.code = error.code;
   }
 }
 

@@ -114,7 +114,7 @@ export class Jobs {
     for (;;) {
       const job = await this.get(id);
       if (job.status === 'completed') return job;
-      if (job.status === 'failed' && job.error) throw new JobFailedError({ ...job, error: job.error });
+      if (job.status === 'failed') throw new JobFailedError(job);
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new JobWaitTimeoutError(job, timeout);
       await sleep(Math.min(pollInterval, remaining));

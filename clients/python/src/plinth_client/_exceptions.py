@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from plinth_client._models import Job
+from plinth_client._models import Job, JobError
+from plinth_client._retry import parse_retry_after
 
 
 class PlinthError(Exception):
@@ -90,8 +90,6 @@ class RateLimitError(APIStatusError):
         body: Any,
     ) -> None:
         super().__init__(message, response=response, code=code, param=param, body=body)
-        from plinth_client._retry import parse_retry_after
-
         self.retry_after = parse_retry_after(response.headers.get("retry-after"))
 
 
@@ -103,12 +101,13 @@ class JobFailedError(PlinthError):
     """`jobs.wait` found the job `failed`; `.error` is the job's `{code, message}`."""
 
     def __init__(self, job: Job) -> None:
-        assert job.error is not None  # a failed job always carries its error
-        super().__init__(f"job {job.id} failed: {job.error.code}: {job.error.message}")
+        # SPEC §8: a failed job carries its error; should one not, the failure still surfaces.
+        error = job.error or JobError(code="unknown", message="the job failed without an error")
+        super().__init__(f"job {job.id} failed: {error.code}: {error.message}")
         self.job = job
-        self.error = job.error
-        self.code = job.error.code
-        self.message = job.error.message
+        self.error = error
+        self.code = error.code
+        self.message = error.message
 
 
 class JobWaitTimeoutError(PlinthError, TimeoutError):

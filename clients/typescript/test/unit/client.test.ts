@@ -438,6 +438,15 @@ describe('jobs.wait', () => {
     assert.equal(error.job.status, 'failed');
   });
 
+  test('a failed job without an error still throws JobFailedError at once', async (t) => {
+    fakeClock(t);
+    const script = new Script(json(job('failed', { error: null })));
+    const error = await client(script).jobs.wait('job_1').catch((e: unknown) => e);
+    assert.ok(error instanceof JobFailedError);
+    assert.equal(error.code, 'unknown');
+    assert.equal(script.sent.length, 1);
+  });
+
   test('gives up with JobWaitTimeoutError, never sleeping past the deadline', async (t) => {
     const clock = fakeClock(t);
     const script = new Script(...Array.from({ length: 4 }, () => json(job('running'))));
