@@ -1,9 +1,16 @@
-"""The e2e tier: `plinth dev` started as a real process on free ports, real HTTP."""
+"""The e2e tier: `plinth dev` started as a real process on free ports, real HTTP.
+
+Every test that takes `api` runs twice: against `plinth dev` (functions in-process) and
+against `plinth dev --sam` (every function in a Lambda container under sam local). Where
+sam local differs from API Gateway, the test asserts what sam local does (README, "sam
+local and API Gateway"), so a difference that goes away or appears fails the run.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -15,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from plinth_tools.local.sam import CONTAINER_LABEL, host_architecture
 from plinth_tools.local.stack import free_port, start_process
 from tests.support import ApiResponse
 
@@ -27,6 +35,12 @@ class LocalApi:
     key: str
     aws_endpoint: str
     stack: Any = None
+    mode: str = "dev"
+
+    @property
+    def sam(self) -> bool:
+        """Functions run in Lambda containers under sam local (`plinth dev --sam`)."""
+        return self.mode == "sam"
 
     def request(
         self,
@@ -75,12 +89,42 @@ class LocalApi:
         return json.loads(done.stdout)
 
 
-@pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalApi]:
+def sam_unavailable() -> str | None:
+    """Why `plinth dev --sam` cannot run on this machine, or None."""
+    if shutil.which("sam") is None and not (Path.home() / ".local/bin/sam").exists():
+        return "sam is not installed (make tools)"
+    if subprocess.run(["docker", "info"], capture_output=True, check=False).returncode != 0:
+        return "Docker is not running (make sam-local-deps)"
+    image = f"public.ecr.aws/lambda/python:3.13-{host_architecture()}"
+    inspect = ["docker", "image", "inspect", image]
+    if subprocess.run(inspect, capture_output=True, check=False).returncode != 0:
+        return f"no {image} (make sam-local-deps)"
+    return None
+
+
+def _sam_containers() -> set[str]:
+    listed = ["docker", "ps", "-aq", "--filter", f"label={CONTAINER_LABEL}"]
+    return set(subprocess.run(listed, capture_output=True, text=True, check=True).stdout.split())
+
+
+@pytest.fixture(scope="session", params=["dev", "sam"])
+def local_stack(request: pytest.FixtureRequest) -> Iterator[LocalApi]:
+    mode = request.param
+    extra = []
+    if mode == "sam":
+        reason = sam_unavailable()
+        if reason is not None:
+            if os.environ.get("PLINTH_REQUIRE_SAM"):
+                pytest.fail(f"the sam local tier must run here (PLINTH_REQUIRE_SAM): {reason}")
+            pytest.skip(f"sam local tier skipped: {reason}")
+        extra = ["--sam"]
+        before = _sam_containers()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
-    stack = start_process(free_port(), free_port(), "--rate-limit", "100000", env=env)
-    yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint, stack)
+    stack = start_process(free_port(), free_port(), "--rate-limit", "100000", *extra, env=env)
+    yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint, stack, mode)
     assert stack.stop() == 0, "plinth dev did not stop cleanly on SIGTERM"
+    if mode == "sam":
+        assert _sam_containers() - before == set(), "containers left running"
 
 
 @pytest.fixture

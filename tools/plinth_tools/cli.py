@@ -87,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="write docs/openapi.json from the code")
     openapi.add_argument("--check", action="store_true", help="fail if it is out of date")
 
-    dev = commands.add_parser("dev", help="serve the whole API on 127.0.0.1 (no Docker)")
+    dev = commands.add_parser("dev", help="serve the whole API on 127.0.0.1")
     dev.add_argument("--port", type=int, default=3000, help="API port (default 3000)")
     endpoint = dev.add_mutually_exclusive_group()
     endpoint.add_argument(
@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--aws-endpoint-url", help="use this running AWS-compatible endpoint instead of moto"
     )
     dev.add_argument("--rate-limit", type=int, help="default requests per second per workspace")
+    dev.add_argument(
+        "--sam",
+        action="store_true",
+        help="run every function in a Lambda container (sam local; needs Docker)",
+    )
     return parser
 
 
@@ -135,6 +140,7 @@ def run(args: argparse.Namespace) -> int:
                 aws_port=args.aws_port,
                 aws_endpoint_url=args.aws_endpoint_url,
                 rate_limit=args.rate_limit,
+                sam=args.sam,
             )
         )
     _local_defaults()

@@ -134,19 +134,62 @@ def function_environment(
     overrides: dict[str, str] | None = None,
     template: dict[str, Any] | None = None,
 ) -> dict[str, str]:
-    """A function's environment as deployed, with `!Ref`s pointing at local resources."""
+    """A function's environment as deployed, with `!Ref`s pointing at local resources.
+    A value that resolves to `AWS::NoValue` (through `!If`) is left out, as in AWS."""
+    template = template or tpl.load_template()
     spec = tpl.functions(template)[logical_id]
     parameters = {**tpl.parameter_defaults(template), **(overrides or {})}
-    return {
-        key: resolve_value(value, resolved, parameters) for key, value in spec.environment.items()
-    }
+    conditions = template.get("Conditions") or {}
+    environment: dict[str, str] = {}
+    for key, value in spec.environment.items():
+        found = resolve_value(value, resolved, parameters, conditions)
+        if found is not None:
+            environment[key] = found
+    return environment
 
 
-def resolve_value(value: Any, resolved: Resolved, parameters: dict[str, str]) -> str:
+def resolve_value(
+    value: Any,
+    resolved: Resolved,
+    parameters: dict[str, str],
+    conditions: dict[str, Any] | None = None,
+) -> str | None:
+    """`!Ref`, `!GetAtt` and `!If` as CloudFormation resolves them; None is AWS::NoValue."""
     if isinstance(value, dict) and "Ref" in value:
         ref = value["Ref"]
+        if ref == "AWS::NoValue":
+            return None
         found = resolved.get(ref)
         return found if found is not None else parameters[ref]
     if isinstance(value, dict) and "Fn::GetAtt" in value:
         return resolved.attribute(*value["Fn::GetAtt"])
+    if isinstance(value, dict) and "Fn::If" in value:
+        name, if_true, if_false = value["Fn::If"]
+        chosen = if_true if condition(name, parameters, conditions or {}) else if_false
+        return resolve_value(chosen, resolved, parameters, conditions)
     return str(value)
+
+
+def condition(name: str, parameters: dict[str, str], conditions: dict[str, Any]) -> bool:
+    """Evaluate a template Condition over parameter values."""
+
+    def evaluate(node: Any) -> Any:  # noqa: PLR0911 - one return per intrinsic
+        if isinstance(node, dict) and len(node) == 1:
+            ((function, argument),) = node.items()
+            if function == "Ref":
+                return parameters[argument]
+            if function == "Condition":
+                return evaluate(conditions[argument])
+            if function == "Fn::Equals":
+                left, right = (evaluate(a) for a in argument)
+                return str(left) == str(right)
+            if function == "Fn::Not":
+                return not evaluate(argument[0])
+            if function == "Fn::And":
+                return all(evaluate(a) for a in argument)
+            if function == "Fn::Or":
+                return any(evaluate(a) for a in argument)
+            raise ValueError(f"unsupported in a Condition: {function}")
+        return node
+
+    return bool(evaluate(conditions[name]))

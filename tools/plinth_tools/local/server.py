@@ -7,21 +7,34 @@ import socket
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
 from plinth_tools.local.docs import DevPages
-from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
+from plinth_tools.local.gateway import GatewayRequest, GatewayResult
 
 log = logging.getLogger(
     "devstack"
 )  # not "plinth…": Powertools filters its service prefix off the root handler
 
 
+class Front(Protocol):
+    """What answers requests: the emulated `Gateway`, or `sam.GatewayResponses`."""
+
+    base_dir: Path  # the project: docs/openapi.json is served from there
+
+    def handle(self, request: GatewayRequest) -> GatewayResult: ...
+
+    def gateway_response(
+        self, kind: str, request_id: str, status: int | None = None
+    ) -> GatewayResult: ...
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like API Gateway
     server_version = "plinth-dev"
-    gateway: ClassVar[Gateway]
+    gateway: ClassVar[Front]
     pages: ClassVar[DevPages]
 
     def setup(self) -> None:
@@ -98,7 +111,7 @@ class GatewayServer(ThreadingHTTPServer):
     # retransmits (1 s, 3 s, 7 s, ...); a thread per connection takes them from here.
     request_queue_size = 1024
 
-    def __init__(self, address: tuple[str, int], gateway: Gateway) -> None:
+    def __init__(self, address: tuple[str, int], gateway: Front) -> None:
         pages = DevPages(gateway.base_dir / "docs" / "openapi.json")
         handler = type("BoundHandler", (_Handler,), {"gateway": gateway, "pages": pages})
         super().__init__(address, handler)

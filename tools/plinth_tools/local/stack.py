@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.request
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +25,7 @@ from typing import Any
 from plinth_tools import template as tpl
 from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.server import GatewayServer
-from plinth_tools.local.workers import QueuePoller, ScheduledInvoker
+from plinth_tools.local.workers import Invoker, QueuePoller, ScheduledInvoker
 from plinth_tools.provision import Resolved, function_environment, provision
 
 PREFIX = "plinth-"
@@ -49,6 +49,7 @@ class StackConfig:
     rate_limit: int | None = None
     template_path: Path = tpl.TEMPLATE_PATH
     seed: bool = True
+    sam: bool = False  # every function in a Lambda container (sam local), not in-process
 
 
 @dataclass
@@ -64,38 +65,48 @@ class LocalStack:
     _server: GatewayServer | None = None
 
     def start(self) -> LocalStack:
-        cfg = self.config
-        ensure_port_free(cfg.host, cfg.port, "--port")
-        if cfg.aws_endpoint_url:
-            self.endpoint = cfg.aws_endpoint_url.rstrip("/")
-        else:
-            ensure_port_free(cfg.host, cfg.aws_port, "--aws-port")
-            self.endpoint = f"http://{cfg.host}:{cfg.aws_port}"
-            self._start_moto(cfg.host, cfg.aws_port)
+        ensure_port_free(self.config.host, self.config.port, "--port")
         try:
-            wait_for_endpoint(self.endpoint)
-            self._configure_environment()
-            template = tpl.load_template(cfg.template_path)
-            self.resolved = provision(PREFIX, template)
-            self._apply_function_environment(template)
-            if cfg.seed:
-                self.demo_key = seed_demo_workspace()
-            parameters = self._parameters(template)
-            gateway = Gateway(
-                template,
-                parameters.get("StageName", "local"),
-                parameters,
-                base_dir=cfg.template_path.parent,
-            )
-            self._server = GatewayServer((cfg.host, cfg.port), gateway)
-            self.base_url = f"http://{cfg.host}:{self._server.server_address[1]}"
-            self.pollers = self._pollers(template, gateway)
+            template = self._start_aws()
+            self._start_api(template)
         except BaseException:
             self.stop()
             raise
         for poller in self.pollers:
             poller.start()
         return self
+
+    def _start_aws(self, bind_host: str | None = None) -> dict[str, Any]:
+        """moto (or the given endpoint), everything the template declares, and ws_demo."""
+        cfg = self.config
+        if cfg.aws_endpoint_url:
+            self.endpoint = cfg.aws_endpoint_url.rstrip("/")
+        else:
+            ensure_port_free(bind_host or cfg.host, cfg.aws_port, "--aws-port")
+            self.endpoint = f"http://{cfg.host}:{cfg.aws_port}"
+            self._start_moto(bind_host or cfg.host, cfg.aws_port)
+        wait_for_endpoint(self.endpoint)
+        self._configure_environment()
+        template = tpl.load_template(cfg.template_path)
+        self.resolved = provision(PREFIX, template)
+        self._apply_function_environment(template)
+        if cfg.seed:
+            self.demo_key = seed_demo_workspace()
+        return template
+
+    def _start_api(self, template: dict[str, Any]) -> None:
+        """API Gateway emulated here, every function in this process."""
+        cfg = self.config
+        parameters = self._parameters(template)
+        gateway = Gateway(
+            template,
+            parameters.get("StageName", "local"),
+            parameters,
+            base_dir=cfg.template_path.parent,
+        )
+        self._server = GatewayServer((cfg.host, cfg.port), gateway)
+        self.base_url = f"http://{cfg.host}:{self._server.server_address[1]}"
+        self.pollers = self._pollers(template, gateway.pools)
 
     def serve_forever(self) -> None:
         assert self._server is not None
@@ -177,11 +188,12 @@ class LocalStack:
         get_settings.cache_clear()
 
     def _pollers(
-        self, template: dict[str, Any], gateway: Gateway
+        self, template: dict[str, Any], invokers: Mapping[str, Invoker]
     ) -> list[QueuePoller | ScheduledInvoker]:
+        """Event sources: SQS long-polling and rate() schedules, invoking `invokers`."""
         pollers: list[QueuePoller | ScheduledInvoker] = []
         for logical_id, spec in tpl.functions(template).items():
-            pollers.extend(ScheduledInvoker(gateway.pools[logical_id], s) for s in spec.schedules)
+            pollers.extend(ScheduledInvoker(invokers[logical_id], s) for s in spec.schedules)
             for source in spec.queue_events:
                 queue_ref = source["Queue"]
                 queue_id = queue_ref["Fn::GetAtt"][0] if "Fn::GetAtt" in queue_ref else None
@@ -189,7 +201,7 @@ class LocalStack:
                     raise StackError(f"{logical_id}: SQS Queue must be !GetAtt <Queue>.Arn")
                 pollers.append(
                     QueuePoller(
-                        gateway.pools[logical_id],
+                        invokers[logical_id],
                         queue_url=self.resolved[queue_id],
                         queue_arn=self.resolved.attribute(queue_id, "Arn"),
                         batch_size=int(source.get("BatchSize", 10)),
@@ -297,8 +309,13 @@ def run(config: StackConfig) -> int:
     # ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    kind = LocalStack
+    if config.sam:
+        from plinth_tools.local.sam import SamLocalStack
+
+        kind = SamLocalStack
     try:
-        stack = LocalStack(config).start()
+        stack = kind(config).start()
     except StackError as exc:
         sys.stderr.write(f"plinth dev: {exc}\n")
         return 2
@@ -308,7 +325,14 @@ def run(config: StackConfig) -> int:
         stack.serve_forever()
     except KeyboardInterrupt:
         sys.stdout.write("\nStopping...\n")
+    except StackError as exc:
+        sys.stderr.write(f"plinth dev: {exc}\n")
+        return 2
     finally:
+        # A second signal (a terminal sends Ctrl-C to the whole process group, and `uv run`
+        # passes it on too) must not cut the cleanup short and leave containers running.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
     return 0
 
@@ -328,9 +352,9 @@ class RunningStack:
         for line in self.process.stdout:
             self.log.append(line.rstrip("\n"))
 
-    def stop(self) -> int:
+    def stop(self, timeout: float = 60) -> int:
         self.process.terminate()
-        code = self.process.wait(timeout=10)
+        code = self.process.wait(timeout=timeout)
         if self.process.stdout is not None:
             self.process.stdout.close()
         return code
@@ -354,6 +378,7 @@ def start_process(
         cwd=tpl.ROOT,
     )
     assert process.stdout is not None
+    # `--sam` prints sam's own start-up lines first; the banner comes once it serves.
     banner = ""
     for line in process.stdout:
         banner += line

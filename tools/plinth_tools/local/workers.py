@@ -11,21 +11,31 @@ import re
 import threading
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import boto3
 
-from plinth_tools.local.gateway import REGION, FunctionPool
+from plinth_tools import template as tpl
+from plinth_tools.local.gateway import REGION
 
 log = logging.getLogger(
     "devstack"
 )  # not "plinth…": Powertools filters its service prefix off the root handler
 
 
+class Invoker(Protocol):
+    """Runs one function: in this process (`FunctionPool`) or in a Lambda container
+    (`plinth_tools.local.sam.LambdaEndpoint`)."""
+
+    spec: tpl.FunctionSpec
+
+    def invoke(self, event: dict[str, Any], request_id: str) -> Any: ...
+
+
 class QueuePoller(threading.Thread):
     def __init__(
         self,
-        pool: FunctionPool,
+        pool: Invoker,
         queue_url: str,
         queue_arn: str,
         *,
@@ -126,7 +136,7 @@ def rate_seconds(expression: str) -> int:
 class ScheduledInvoker(threading.Thread):
     """Invokes a function with an EventBridge 'Scheduled Event' at its template rate."""
 
-    def __init__(self, pool: FunctionPool, expression: str) -> None:
+    def __init__(self, pool: Invoker, expression: str) -> None:
         super().__init__(name=f"schedule-{pool.spec.logical_id}", daemon=True)
         self.pool = pool
         self.interval = rate_seconds(expression)
