@@ -16,10 +16,10 @@ SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-dummy} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-dummy}
 
 
-.PHONY: help tools openapi install lint format typecheck ts ts-generate unit integration e2e test validate build test-artifact deploy run bench pr clean
+.PHONY: help tools openapi install lint format typecheck ts ts-generate unit integration e2e test validate build test-artifact deploy run sam-local sam-local-deps bench pr clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
 
 install: ## create .venv with runtime and dev dependencies (uv.lock)
 	@command -v $(UV) >/dev/null || python3 -m pip install --user --quiet uv
@@ -52,6 +52,12 @@ test: lint typecheck tools ts ## lint, types, the TypeScript SDK, and the whole 
 
 run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="--port 8080")
 	$(RUN) plinth dev $(ARGS)
+
+sam-local: install sam-local-deps ## the same stack, every function in a Lambda container (sam local; ARGS="--port 8080")
+	$(RUN) plinth dev --sam $(ARGS)
+
+sam-local-deps: tools ## Docker (installed and started where root and apt allow) and the Lambda Python image
+	bash tools/sam_local/deps.sh
 
 openapi: install ## regenerate docs/openapi.json from the code
 	$(RUN) plinth openapi

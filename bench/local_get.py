@@ -3,6 +3,9 @@
 Starts `plinth dev` as its own process on free ports (as a developer would run it),
 warms it up, then measures one client and eight concurrent clients, each on its own
 keep-alive connection. Prints p50/p95 in ms and requests per second.
+
+With Docker up (`make sam-local-deps`), the same runs against `plinth dev --sam` in the same
+run, side by side, and its memory (containers plus sam's own processes) is printed too.
 """
 
 from __future__ import annotations
@@ -10,12 +13,14 @@ from __future__ import annotations
 import http.client
 import json
 import statistics
+import subprocess
 import threading
 import time
 
+from plinth_tools.local.sam import CONTAINER_LABEL
 from plinth_tools.local.stack import free_port, start_process
 
-REQUESTS_PER_CLIENT = 400
+REQUESTS_PER_CLIENT = {"dev": 400, "sam": 100}  # sam local: ~30 ms a request
 
 
 errors: list[int] = []
@@ -35,10 +40,10 @@ def _client(port: int, key: str, path: str, count: int, out: list[float]) -> Non
     connection.close()
 
 
-def _run(port: int, key: str, path: str, clients: int) -> dict[str, float]:
+def _run(port: int, key: str, path: str, clients: int, count: int) -> dict[str, float]:
     samples: list[list[float]] = [[] for _ in range(clients)]
     threads = [
-        threading.Thread(target=_client, args=(port, key, path, REQUESTS_PER_CLIENT, samples[i]))
+        threading.Thread(target=_client, args=(port, key, path, count, samples[i]))
         for i in range(clients)
     ]
     started = time.perf_counter()
@@ -59,11 +64,58 @@ def _run(port: int, key: str, path: str, clients: int) -> dict[str, float]:
     }
 
 
-def main() -> None:
+def _docker_usable() -> bool:
+    return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0
+
+
+def _memory_mib(stack_pid: int) -> dict[str, float]:
+    """RSS of `plinth dev` and its children (sam's processes), and the containers' usage."""
+    pids = subprocess.run(
+        ["ps", "-o", "pid=,ppid=,rss=", "-A"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    table = [tuple(int(x) for x in line.split()) for line in pids if line.strip()]
+    family, rss = {stack_pid}, 0
+    for _ in range(4):  # children of children (sam's python under its launcher)
+        family |= {pid for pid, ppid, _ in table if ppid in family}
+    rss = sum(kb for pid, _, kb in table if pid in family)
+    ids = subprocess.run(
+        ["docker", "ps", "-q", "--filter", f"label={CONTAINER_LABEL}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    used = 0.0
+    if ids:
+        stats = subprocess.run(
+            ["docker", "stats", "--no-stream", "--format", "{{.MemUsage}}", *ids],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split("\n")
+        units = {"KiB": 1 / 1024, "MiB": 1.0, "GiB": 1024.0, "B": 1 / 1024 / 1024}
+        for line in filter(None, stats):
+            amount = line.split("/")[0].strip()
+            for unit, factor in units.items():
+                if amount.endswith(unit):
+                    used += float(amount[: -len(unit)]) * factor
+                    break
+    return {
+        "containers": len(ids),
+        "containers_mib": round(used, 1),
+        "processes_mib": round(rss / 1024, 1),
+    }
+
+
+def bench(mode: str) -> None:
     port = free_port()
+    extra = ["--sam"] if mode == "sam" else []
     # The bench measures the API, not the limiter's 429s: lift the default limit.
-    stack = start_process(port, free_port(), "--rate-limit", "1000000")
+    stack = start_process(port, free_port(), "--rate-limit", "1000000", *extra)
     key = stack.key
+    count = REQUESTS_PER_CLIENT[mode]
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port)
         connection.request(
@@ -73,15 +125,25 @@ def main() -> None:
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         )
         path = f"/v1/resources/{json.loads(connection.getresponse().read())['id']}"
-        _run(port, key, path, 8)  # warm: cold-start one container per concurrent client
+        _run(port, key, path, 8, count // 4)  # warm: one container per concurrent client
         for clients in (1, 8):
+            result = _run(port, key, path, clients, count)
+            name = "plinth dev --sam" if mode == "sam" else "plinth dev"
+            print(json.dumps({"bench": f"{name}: GET /v1/resources/{{id}}"} | result))
+        if mode == "sam":
             print(
-                json.dumps(
-                    {"bench": "local GET /v1/resources/{id}"} | _run(port, key, path, clients)
-                )
+                json.dumps({"bench": "plinth dev --sam: memory"} | _memory_mib(stack.process.pid))
             )
     finally:
         stack.stop()
+
+
+def main() -> None:
+    bench("dev")
+    if _docker_usable():
+        bench("sam")
+    else:
+        print(json.dumps({"bench": "plinth dev --sam", "skipped": "Docker is not running"}))
 
 
 if __name__ == "__main__":
