@@ -6,6 +6,8 @@ import json
 import tomllib
 from pathlib import Path
 
+import pytest
+
 from plinth.routes import ALLOWED_METHODS
 from plinth_tools import template as tpl
 
@@ -148,3 +150,10 @@ def test_jobs_queue_settings_agree_with_the_worker():
     assert alarm["Threshold"] == 0
     assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
     assert tpl.functions()["JobsSweeperFunction"].schedules
+
+
+def test_a_key_repeated_in_the_template_is_refused_not_silently_dropped():
+    import yaml
+
+    with pytest.raises(yaml.constructor.ConstructorError, match="duplicate key 'Conditions'"):
+        yaml.load("Conditions: {}\nConditions: {}\n", Loader=tpl._CfnLoader)

@@ -49,9 +49,7 @@ FORWARD_TIMEOUT = 180.0  # a cold container, then the function's own timeout
 STARTUP_TIMEOUT = float(os.environ.get("PLINTH_SAM_STARTUP_TIMEOUT", "300"))
 # Every sam local container carries this label; stop() removes any of ours left behind.
 CONTAINER_LABEL = "sam.cli.container.type=lambda"
-EAGER = ("--warm-containers", "EAGER")
 _DOCKER = ("docker",)  # from PATH, as the user runs it
-LAZY = ("--warm-containers", "LAZY")
 
 
 def host_architecture() -> str:
@@ -202,7 +200,9 @@ class SamLocalStack(LocalStack):
         }
         root = cfg.template_path.parent
         build_dir, cache_dir = root / BUILD_DIR, root / CACHE_DIR
-        overrides = [f"{key}={value}" for key, value in sorted(parameters.items())]
+        # Only what differs from the template's defaults (sam rejects an empty `Key=`).
+        defaults = tpl.parameter_defaults(template)
+        overrides = [f"{k}={v}" for k, v in sorted(parameters.items()) if v != defaults.get(k)]
         started = time.monotonic()
         self._sam_build(sam, cfg.template_path, build_dir, cache_dir, overrides)
         log.info("sam build: %.1f s", time.monotonic() - started)
@@ -218,11 +218,15 @@ class SamLocalStack(LocalStack):
             *overrides,
             "--host",
             cfg.host,
-            "--skip-pull-image",
+            # samconfig.toml [local]: EAGER API containers, LAZY ones for start-lambda (only
+            # the queue worker and the sweeper are invoked there), --skip-pull-image.
+            "--config-file",
+            str(root / "samconfig.toml"),
+            "--config-env",
+            "local",
         ]
-        self._spawn([sam, "local", "start-api", *common, "--port", str(api_port), *EAGER])
-        # Only the queue worker and the sweeper are invoked here; they start on first use.
-        self._spawn([sam, "local", "start-lambda", *common, "--port", str(lambda_port), *LAZY])
+        self._spawn([sam, "local", "start-api", *common, "--port", str(api_port)])
+        self._spawn([sam, "local", "start-lambda", *common, "--port", str(lambda_port)])
         lambda_url = f"http://{cfg.host}:{lambda_port}"
         _wait_until_serving(f"http://{cfg.host}:{api_port}/v1/resources", self._processes)
         _wait_until_serving(lambda_url + "/", self._processes)

@@ -387,6 +387,8 @@ def start_process(
     key = re.search(r"API key\s+(sk_\S+)", banner)
     if key is None:
         process.kill()
+        process.wait()
+        process.stdout.close()
         raise StackError(f"plinth dev did not start:\n{banner}")
     aws_endpoint = f"http://{DEFAULT_HOST}:{aws_port}" if aws_port is not None else ""
     running = RunningStack(process, f"http://{DEFAULT_HOST}:{port}", key.group(1), aws_endpoint)
