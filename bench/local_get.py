@@ -17,7 +17,7 @@ import subprocess
 import threading
 import time
 
-from plinth_tools.local.sam import CONTAINER_LABEL
+from plinth_tools.local.sam import container_endpoint, docker_bridge_address, sam_containers
 from plinth_tools.local.stack import free_port, start_process
 
 REQUESTS_PER_CLIENT = {"dev": 400, "sam": 100}  # sam local: ~30 ms a request
@@ -68,7 +68,7 @@ def _docker_usable() -> bool:
     return subprocess.run(["docker", "info"], capture_output=True, check=False).returncode == 0
 
 
-def _memory_mib(stack_pid: int) -> dict[str, float]:
+def _memory_mib(stack_pid: int, aws_endpoint: str) -> dict[str, float]:
     """RSS of `plinth dev` and its children (sam's processes), and the containers' usage."""
     pids = subprocess.run(
         ["ps", "-o", "pid=,ppid=,rss=", "-A"],
@@ -81,12 +81,7 @@ def _memory_mib(stack_pid: int) -> dict[str, float]:
     for _ in range(4):  # children of children (sam's python under its launcher)
         family |= {pid for pid, ppid, _ in table if ppid in family}
     rss = sum(kb for pid, _, kb in table if pid in family)
-    ids = subprocess.run(
-        ["docker", "ps", "-q", "--filter", f"label={CONTAINER_LABEL}"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    ids = sorted(sam_containers(container_endpoint(aws_endpoint, docker_bridge_address())))
     used = 0.0
     if ids:
         stats = subprocess.run(
@@ -132,7 +127,10 @@ def bench(mode: str) -> None:
             print(json.dumps({"bench": f"{name}: GET /v1/resources/{{id}}"} | result))
         if mode == "sam":
             print(
-                json.dumps({"bench": "plinth dev --sam: memory"} | _memory_mib(stack.process.pid))
+                json.dumps(
+                    {"bench": "plinth dev --sam: memory"}
+                    | _memory_mib(stack.process.pid, stack.aws_endpoint)
+                )
             )
     finally:
         stack.stop()

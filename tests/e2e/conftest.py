@@ -22,7 +22,13 @@ from typing import Any
 
 import pytest
 
-from plinth_tools.local.sam import CONTAINER_LABEL, host_architecture
+from plinth_tools import template as tpl
+from plinth_tools.local.sam import (
+    container_endpoint,
+    docker_bridge_address,
+    host_architecture,
+    sam_containers,
+)
 from plinth_tools.local.stack import free_port, start_process
 from tests.support import ApiResponse
 
@@ -102,11 +108,6 @@ def sam_unavailable() -> str | None:
     return None
 
 
-def _sam_containers() -> set[str]:
-    listed = ["docker", "ps", "-aq", "--filter", f"label={CONTAINER_LABEL}"]
-    return set(subprocess.run(listed, capture_output=True, text=True, check=True).stdout.split())
-
-
 @pytest.fixture(scope="session", params=["dev", "sam"])
 def local_stack(request: pytest.FixtureRequest) -> Iterator[LocalApi]:
     mode = request.param
@@ -118,13 +119,17 @@ def local_stack(request: pytest.FixtureRequest) -> Iterator[LocalApi]:
                 pytest.fail(f"the sam local tier must run here (PLINTH_REQUIRE_SAM): {reason}")
             pytest.skip(f"sam local tier skipped: {reason}")
         extra = ["--sam"]
-        before = _sam_containers()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     stack = start_process(free_port(), free_port(), "--rate-limit", "100000", *extra, env=env)
+    if mode == "sam":
+        endpoint = container_endpoint(stack.aws_endpoint, docker_bridge_address())
+        # start-api EAGER: a warm container per function of the template, from the start
+        # (start-lambda is LAZY: the worker and the sweeper get theirs once invoked).
+        assert len(sam_containers(endpoint)) == len(tpl.functions())
     yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint, stack, mode)
     assert stack.stop() == 0, "plinth dev did not stop cleanly on SIGTERM"
     if mode == "sam":
-        assert _sam_containers() - before == set(), "containers left running"
+        assert sam_containers(endpoint) == set(), "containers left running"
 
 
 @pytest.fixture

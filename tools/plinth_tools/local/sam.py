@@ -184,19 +184,19 @@ class SamLocalStack(LocalStack):
     """`plinth dev --sam`."""
 
     _processes: list[subprocess.Popen[bytes]]
-    _containers_before: set[str]
+    _container_endpoint: str
     _sam_exit: str | None = None
 
     def _start_api(self, template: dict[str, Any]) -> None:
         cfg = self.config
         self._processes = []
         bridge = docker_bridge_address()
-        self._containers_before = _sam_containers()
+        self._container_endpoint = container_endpoint(self.endpoint, bridge)
         sam = sam_executable()
         parameters = {
             **self._parameters(template),
             "Architecture": host_architecture(),
-            "AwsEndpointUrl": container_endpoint(self.endpoint, bridge),
+            "AwsEndpointUrl": self._container_endpoint,
         }
         root = cfg.template_path.parent
         build_dir, cache_dir = root / BUILD_DIR, root / CACHE_DIR
@@ -311,8 +311,8 @@ class SamLocalStack(LocalStack):
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(timeout=10)
-        if hasattr(self, "_containers_before"):
-            left = _sam_containers() - self._containers_before
+        if hasattr(self, "_container_endpoint"):
+            left = sam_containers(self._container_endpoint)
             if left:
                 subprocess.run(  # noqa: S603
                     ["docker", "rm", "-f", *sorted(left)],  # noqa: S607
@@ -322,15 +322,32 @@ class SamLocalStack(LocalStack):
                 )
 
 
-def _sam_containers() -> set[str]:
-    done = subprocess.run(  # noqa: S603 - fixed arguments
+def sam_containers(endpoint: str) -> set[str]:
+    """sam local containers of the stack whose functions call `endpoint` (as containers see
+    it): the moto port is the one thing that tells two stacks on one machine apart."""
+    listed = subprocess.run(  # noqa: S603 - fixed arguments
         ["docker", "ps", "-aq", "--filter", f"label={CONTAINER_LABEL}"],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
         timeout=30,
-    )
-    return set(done.stdout.split())
+    ).stdout.split()
+    if not listed:
+        return set()
+    inspected = subprocess.run(  # noqa: S603 - container ids from docker itself
+        ["docker", "inspect", "--format", "{{.Id}} {{json .Config.Env}}", *listed],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=30,
+    ).stdout.splitlines()
+    ours = f"AWS_ENDPOINT_URL={endpoint}"
+    found: set[str] = set()
+    for line in inspected:
+        container, _, env = line.partition(" ")
+        if ours in json.loads(env or "[]"):
+            found.add(container[:12])
+    return found
 
 
 def _free_port(host: str) -> int:
