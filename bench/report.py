@@ -2,7 +2,8 @@
 
 Each bench prints JSON lines; this collects them and prints one Markdown table per
 section: cold start per function (ms and ratio to `import boto3` in the same run), AWS
-calls per operation, local latency and throughput, jobs. `--raw` also echoes the lines.
+calls per operation, local latency and throughput, jobs. `--raw` also echoes the lines;
+`--from FILE` renders saved JSON lines instead of running anything (to compare a "before").
 Set BENCH_EXPORT_LARGE to size the large export (bench/jobs.py; default 100,000).
 """
 
@@ -62,7 +63,7 @@ def report(results: dict[str, list[dict[str, Any]]]) -> str:
             ["operation", "status", "calls", "by operation"],
             [
                 [
-                    r.get("operation"),
+                    r.get("operation") or r.get("request"),
                     r.get("status"),
                     r.get("awsCalls"),
                     ", ".join(f"{k} {v}" for k, v in r.get("byOperation", {}).items()),
@@ -110,7 +111,30 @@ def report(results: dict[str, list[dict[str, Any]]]) -> str:
     return "\n".join(out)
 
 
+def sort_saved(lines: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """Saved JSON lines of any of the benches, by the bench that printed them."""
+    results: dict[str, list[dict[str, Any]]] = {bench: [] for bench in BENCHES}
+    for line in lines:
+        if not line.startswith("{"):
+            continue
+        row = json.loads(line)
+        kind = str(row.get("bench", ""))
+        if kind == "cold import":
+            results["cold_start.py"].append(row)
+        elif kind == "aws calls" or ("awsCalls" in row and "request" in row):
+            results["aws_calls.py"].append(row)
+        elif kind.startswith("local GET"):
+            results["local_get.py"].append(row)
+        elif kind.startswith(("job ", "seed")):
+            results["jobs.py"].append(row)
+    return results
+
+
 def main() -> None:
+    if "--from" in sys.argv:
+        saved = Path(sys.argv[sys.argv.index("--from") + 1]).read_text().splitlines()
+        print(report(sort_saved(saved)))
+        return
     raw = "--raw" in sys.argv
     results = {bench: run(bench, raw) for bench in BENCHES}
     print(report(results))
