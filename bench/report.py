@@ -44,6 +44,11 @@ def table(title: str, header: list[str], rows: list[list[Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _stack_name(bench: str) -> str:
+    # bench/local_get.py once printed "local GET ..." for plinth dev, its only mode then.
+    return "plinth dev" if bench.startswith("local GET") else bench.split(":", maxsplit=1)[0]
+
+
 def report(results: dict[str, list[dict[str, Any]]]) -> str:
     out = []
     cold = results["cold_start.py"]
@@ -77,14 +82,26 @@ def report(results: dict[str, list[dict[str, Any]]]) -> str:
     local = results["local_get.py"]
     out.append(
         table(
-            "Local stack: GET /v1/resources/{id} (plinth dev, keep-alive clients)",
-            ["clients", "requests", "p50 ms", "p95 ms", "req/s"],
+            "Local stack: GET /v1/resources/{id} (keep-alive clients)",
+            ["stack", "clients", "requests", "p50 ms", "p95 ms", "req/s"],
             [
-                [r.get("clients"), r.get("requests"), r.get("p50_ms"), r.get("p95_ms"), r["rps"]]
+                [
+                    _stack_name(str(r.get("bench", ""))),
+                    r.get("clients"),
+                    r.get("requests"),
+                    r.get("p50_ms"),
+                    r.get("p95_ms"),
+                    r["rps"],
+                ]
                 for r in local
                 if "rps" in r
             ]
             or [[r] for r in local],
+        )
+        + "".join(
+            f"\n{r['bench']}: " + ", ".join(f"{k} {v}" for k, v in r.items() if k != "bench") + "\n"
+            for r in local
+            if "rps" not in r
         )
     )
     jobs = results["jobs.py"]
@@ -123,7 +140,7 @@ def sort_saved(lines: list[str]) -> dict[str, list[dict[str, Any]]]:
             results["cold_start.py"].append(row)
         elif kind == "aws calls" or ("awsCalls" in row and "request" in row):
             results["aws_calls.py"].append(row)
-        elif kind.startswith("local GET"):
+        elif kind.startswith(("local GET", "plinth dev")):
             results["local_get.py"].append(row)
         elif kind.startswith(("job ", "seed")):
             results["jobs.py"].append(row)
