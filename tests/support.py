@@ -161,6 +161,16 @@ def to_response(result: dict[str, Any]) -> ApiResponse:
     return ApiResponse(status=int(result["statusCode"]), headers=headers, text=text, raw=result)
 
 
+def uvx() -> str:
+    """uvx runs third-party tools (schemathesis, openapi-python-client) in their own
+    environments, never in the dev venv, whose pins they fight."""
+    import shutil
+
+    found = shutil.which("uvx") or str(Path.home() / ".local" / "bin" / "uvx")
+    assert Path(found).exists(), "uvx comes with uv (make install)"
+    return found
+
+
 def failing_client(
     service: str, operation: str, code: str, status: int = 400, times: int = 5
 ) -> Any:

@@ -79,3 +79,24 @@ def test_patch_changes_are_only_the_fields_sent():
     assert ResourcePatch.model_validate({"description": None}).changes() == {"description": None}
     changes = ResourcePatch.model_validate({"status": "paused", "metadata": {}}).changes()
     assert changes == {"status": "paused", "metadata": {}}
+
+
+def test_name_pattern_means_exactly_what_the_whitespace_check_does():
+    """The documented `pattern` (ECMA-262, as a JSON Schema) and `str.isspace` agree on
+    every code point, so a generator never builds a name the API calls blank."""
+    import re
+
+    from plinth.models.types import NOT_ONLY_SPACE
+
+    pattern = re.compile(NOT_ONLY_SPACE)
+    disagree = [
+        hex(point)
+        for point in range(0x110000)
+        if not 0xD800 <= point < 0xE000
+        and chr(point).isspace() == bool(pattern.fullmatch(chr(point)))
+    ]
+    assert disagree == []
+    for blank in ("\x1f", "\x85", " \u3000\t"):
+        with pytest.raises(ValidationError):
+            ResourceCreate.model_validate({"name": blank})
+    assert ResourceCreate.model_validate({"name": "\ufeff"}).name == "\ufeff"

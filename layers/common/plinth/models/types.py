@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Annotated
 
 from annotated_types import Ge, Le
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
+# Whitespace as Python's `str.isspace` knows it, spelled so that a JSON Schema (ECMA-262)
+# pattern means the same: ECMA's `\s` lacks U+001C-U+001F and U+0085, and adds U+FEFF.
+_SPACE = (
+    r"\t\n\u000b\f\r \u001c-\u001f\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+NOT_ONLY_SPACE = f"[^{_SPACE}]"
+_NOT_ONLY_SPACE = re.compile(NOT_ONLY_SPACE)
+
 
 def _not_blank(value: str) -> str:
-    if not value.strip():
+    if _NOT_ONLY_SPACE.search(value) is None:
         raise ValueError("must not be only whitespace")
     return value
 
@@ -28,7 +37,7 @@ Name = Annotated[
     str,
     StringConstraints(min_length=1, max_length=200),
     AfterValidator(_not_blank),
-    Field(json_schema_extra={"pattern": r"\S"}),
+    Field(json_schema_extra={"pattern": NOT_ONLY_SPACE}),
 ]
 Description = Annotated[str, StringConstraints(max_length=2000)]
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=40)]
