@@ -25,7 +25,7 @@ def reset_caches() -> None:
     from aws_lambda_powertools.utilities import parameters
 
     from plinth import wiring
-    from plinth.repositories import aws
+    from plinth.repositories import aws, secrets
     from plinth.settings import get_settings
 
     get_settings.cache_clear()
@@ -37,6 +37,7 @@ def reset_caches() -> None:
     ):
         cached.cache_clear()
     parameters.clear_caches()
+    secrets.secrets_provider.cache_clear()
 
 
 def provision_for_tests() -> Resolved:

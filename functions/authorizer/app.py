@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from plinth.errors import Unauthorized
+from plinth.errors import DependencyUnavailable, Unauthorized
 from plinth.logic.auth import authenticate
 from plinth.observability import logger, metrics
 from plinth.wiring import api_key_repository, workspace_repository
@@ -36,6 +36,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         metrics.add_metric(name="AuthorizationDenied", unit=MetricUnit.Count, value=1)
         # The exact message API Gateway expects for a 401.
         raise Exception("Unauthorized") from None  # noqa: TRY002
+    except DependencyUnavailable:
+        # API Gateway answers AUTHORIZER_FAILURE (503, Retry-After) and caches nothing.
+        logger.exception("authorizer dependency unavailable")
+        metrics.add_metric(name="AuthorizationUnavailable", unit=MetricUnit.Count, value=1)
+        raise
     arn = request.parsed_arn
     policy = APIGatewayAuthorizerResponse(
         principal_id=caller.key_id,

@@ -170,3 +170,25 @@ def test_idempotency_store_unavailable_is_503(api, monkeypatch):
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
     assert _count(api) == 0
+
+
+def _idempotency_table(call, operation):
+    return (
+        call.service == "dynamodb"
+        and call.operation == operation
+        and any("Idempotency" in table for table in call.tables)
+    )
+
+
+def test_a_create_whose_record_cannot_be_settled_still_answers_its_201(api, monkeypatch):
+    """The resource was created: a 503 would invite a retry that creates it twice."""
+    from tests.faults import THROTTLED, FaultInjector
+
+    faults = FaultInjector(monkeypatch)
+    faults.inject(lambda call: _idempotency_table(call, "UpdateItem"), THROTTLED)
+    response = _post(api, "key-unsettled")
+    assert response.status == 201, response.text
+    assert faults.attempts[("dynamodb", "UpdateItem")] == 3
+    faults.clear()
+    assert _count(api) == 1
+    assert api.request("GET", response.headers["Location"]).status == 200

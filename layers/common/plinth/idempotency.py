@@ -34,6 +34,8 @@ from plinth.errors import (
     IdempotencyKeyReused,
     ValidationFailed,
 )
+from plinth.observability import logger
+from plinth.repositories.aws import CLIENT_CONFIG
 from plinth.settings import get_settings
 
 HEADER = "Idempotency-Key"
@@ -80,7 +82,9 @@ def _config() -> IdempotencyConfig:
 
 @cache
 def _persistence() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(table_name=get_settings().idempotency_table)
+    return DynamoDBPersistenceLayer(
+        table_name=get_settings().idempotency_table, boto_config=CLIENT_CONFIG
+    )
 
 
 def _serialize(response: Response[Any]) -> dict[str, Any]:
@@ -124,9 +128,12 @@ def idempotency_middleware(
     def respond(request: dict[str, Any]) -> dict[str, Any]:
         del request
         response = _serialize(next_middleware(app))
+        answered.append(response)
         if not 200 <= response["status"] < 300:
             raise _NotStored(response)
         return response
+
+    answered: list[dict[str, Any]] = []
 
     request = {
         "workspace": app.context["caller"].workspace_id,
@@ -148,4 +155,10 @@ def idempotency_middleware(
             "This Idempotency-Key was used with a different request body.", param=HEADER
         ) from exc
     except IdempotencyPersistenceLayerError as exc:
+        if answered:
+            # The operation ran (and, for a 2xx, its effects are stored): its answer is the
+            # truth. A 503 would invite a retry that the unsettled record answers with 409
+            # until it expires (the invocation's remaining time), then runs again.
+            logger.warning("idempotency record not settled", exc_info=exc)
+            return _deserialize(answered[0])
         raise DependencyUnavailable("A dependency is unavailable; retry shortly.") from exc

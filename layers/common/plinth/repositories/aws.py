@@ -19,20 +19,31 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
 # Fail fast inside an API request: a few quick attempts, then a 503 the client can retry.
+# Every client uses it, Powertools' own included (idempotency store, cursor secret): retries
+# are botocore's (bounded, standard mode), never a loop of ours.
 CLIENT_CONFIG = Config(
     connect_timeout=2,
     read_timeout=5,
     retries={"mode": "standard", "total_max_attempts": 3},
 )
 
+# What botocore's standard retry mode counts as throttling (botocore.retries.standard):
+# once its bounded retries are spent, the same codes are a 503 here.
 _THROTTLING_CODES = frozenset(
     {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "RequestLimitExceeded",
         "Throttling",
+        "ThrottlingException",
+        "ThrottledException",
+        "RequestThrottledException",
         "TooManyRequestsException",
+        "ProvisionedThroughputExceededException",
+        "TransactionInProgressException",
+        "RequestLimitExceeded",
+        "BandwidthLimitExceeded",
         "LimitExceededException",
+        "RequestThrottled",
+        "SlowDown",
+        "PriorRequestNotComplete",
     }
 )
 
