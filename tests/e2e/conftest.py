@@ -43,6 +43,11 @@ class LocalApi:
     stack: Any = None
     mode: str = "dev"
 
+    def problems(self) -> list[str]:
+        """The stack's recent log lines that report trouble (for assertion messages)."""
+        words = ("rror", "imed out", "xception", "failed", "Traceback")
+        return [line for line in list(self.stack.log) if any(w in line for w in words)][-20:]
+
     @property
     def sam(self) -> bool:
         """Functions run in Lambda containers under sam local (`plinth dev --sam`)."""

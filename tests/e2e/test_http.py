@@ -299,7 +299,9 @@ def test_concurrent_requests_never_see_each_others_events(api):
         response = api.request("PATCH", f"/v1/resources/{rid}", json_body={"description": rid})
         return response.status == 200 and response.body["description"] == rid, response.text
 
+    # Under sam local each function has its own container, so nothing can cross there;
+    # fewer requests keep its ~50 ms round trips (x2 with the uncached authorizer) short.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(call, range(600)))
+        results = list(pool.map(call, range(150 if api.sam else 600)))
     crossed = [text for ok, text in results if not ok]
-    assert crossed == []
+    assert crossed == [], api.problems()
