@@ -229,6 +229,18 @@ def test_api_routes_authorizer_queue_and_schedule_invoke_the_alias_never_latest(
     assert target["Arn"] == {"Ref": _alias_of(default, "JobsSweeperFunction")}
 
 
+def test_local_readers_find_the_authorizer_behind_its_alias_arn():
+    """plinth dev (and sam local) must still see the authorizer the API names by ARN."""
+    auth = tpl.load_template()["Resources"]["PlinthApi"]["Properties"]["Auth"]
+    arn = auth["Authorizers"][auth["DefaultAuthorizer"]]["FunctionArn"]
+    assert tpl.function_of_arn(arn) == "AuthorizerFunction"
+    assert tpl.function_of_arn({"Fn::GetAtt": ["Fn", "Arn"]}) == "Fn"
+    assert tpl.function_of_arn({"Ref": "Fn.Alias"}) == "Fn"
+    assert tpl.function_of_arn({"Fn::Sub": "${Fn.Alias}"}) == "Fn"
+    with pytest.raises(ValueError, match="not a function ARN"):
+        tpl.function_of_arn({"Fn::Sub": "${A}-${B}"})
+
+
 def test_every_function_logs_to_a_stack_log_group_with_the_retention_parameter(default):
     """Lambda's own /aws/lambda/<name> group would live outside the stack, kept forever."""
     for name, function in _resources(default, "AWS::Lambda::Function").items():
