@@ -16,7 +16,7 @@ SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-dummy} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-dummy}
 
 
-.PHONY: help tools openapi install lint format typecheck ts ts-generate unit integration e2e test validate build test-artifact deploy run sam-local sam-local-deps bench pr clean
+.PHONY: help tools openapi install lint format typecheck layering ts ts-generate unit integration e2e test validate build test-artifact deploy run sam-local sam-local-deps bench pr clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-15s %s\n", $$1, $$2}'
@@ -36,6 +36,9 @@ format: install ## apply ruff formatting and fixes
 typecheck: install ## mypy --strict on layers/, functions/, tools/ and the Python SDK
 	$(RUN) mypy layers functions tools clients/python/src clients/python/examples
 
+layering: install ## import-linter contracts (pyproject.toml): logic → ports ← repositories, models know no boto3
+	$(RUN) lint-imports
+
 TS := clients/typescript
 
 $(TS)/node_modules/.package-lock.json: $(TS)/package-lock.json
@@ -47,7 +50,7 @@ ts: $(TS)/node_modules/.package-lock.json ## TypeScript SDK: types match docs/op
 ts-generate: $(TS)/node_modules/.package-lock.json ## regenerate the TypeScript SDK's types from docs/openapi.json
 	cd $(TS) && npm run --silent generate
 
-test: lint typecheck tools ts ## lint, types, the TypeScript SDK, and the whole pytest suite (unit, integration, e2e; both SDKs against the local stack)
+test: lint typecheck layering tools ts ## lint, types, the TypeScript SDK, and the whole pytest suite (unit, integration, e2e; both SDKs against the local stack)
 	$(RUN) pytest
 
 run: install ## serve the whole API on http://127.0.0.1:3000 (plinth dev; ARGS="--port 8080")

@@ -45,14 +45,14 @@ def _configure() -> Any:
 # ---------------------------------------------------------------- child: run one job
 def child(kind: str, workspace: str) -> None:
     resolved, tpl = _configure()
+    from plinth.container import container
     from plinth.logic import jobs as jobs_logic
     from plinth.models.job import BulkCreateRequest, ExportRequest
-    from plinth.wiring import job_services
     from plinth_tools.budgets import counting_aws_calls
     from plinth_tools.local.gateway import FunctionPool
     from plinth_tools.local.workers import QueuePoller
 
-    svc = job_services()
+    svc = container().jobs
     if kind == "bulk":
         body = BulkCreateRequest.model_validate(
             {"resources": [{"name": f"r{i}", "metadata": {"i": str(i)}} for i in range(1000)]}
@@ -98,11 +98,11 @@ def child(kind: str, workspace: str) -> None:
 def _seed(workspace: str, count: int) -> float:
     _configure()
     from plinth import ids
+    from plinth.container import container
     from plinth.models.resource import Resource
     from plinth.models.types import ResourceStatus
-    from plinth.wiring import resource_repository
 
-    repo = resource_repository()
+    repo = container().resources
     started = time.perf_counter()
     batch: list[Resource] = []
     for i in range(count):

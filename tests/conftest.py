@@ -32,13 +32,13 @@ def aws() -> Iterator[object]:
     """moto with every table and secret of template.yaml; env set as deployed."""
     from moto import mock_aws
 
-    from tests.support import provision_for_tests, reset_caches
+    from tests.support import fresh_dependencies, provision_for_tests
 
     with mock_aws():
-        reset_caches()
+        fresh_dependencies()
         names = provision_for_tests()
         yield names
-    reset_caches()
+    fresh_dependencies()
 
 
 @pytest.fixture

@@ -7,37 +7,52 @@ import copy
 import json
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from plinth_tools.provision import Resolved, function_environment, provision
 from plinth_tools.routing import Router
 
+if TYPE_CHECKING:
+    from plinth.container import Container
+
 EVENTS = Path(__file__).resolve().parents[1] / "events"
 ALL_SCOPES = ("resources:read", "resources:write")
 
 
-def reset_caches() -> None:
+def fresh_dependencies() -> None:
+    """Forget the container (it is rebuilt from the environment on next use) and the
+    cursor secret's provider and cache."""
     from aws_lambda_powertools.utilities import parameters
 
-    from plinth import wiring
-    from plinth.repositories import aws, secrets
-    from plinth.settings import get_settings
+    from plinth.container import install
+    from plinth.repositories import secrets
 
-    get_settings.cache_clear()
-    aws.dynamodb.cache_clear()
-    for cached in (
-        wiring.resource_repository,
-        wiring.api_key_repository,
-        wiring.workspace_repository,
-    ):
-        cached.cache_clear()
+    install(None)
     parameters.clear_caches()
     secrets.secrets_provider.cache_clear()
+
+
+@contextmanager
+def dependencies(**given: Any) -> Iterator[Container]:
+    """Run the block on a container with some dependencies given instead of built
+    (`dependencies(resources=DynamoResourceRepository(stub, table))`), as a test would
+    swap them in a handler; the previous container comes back afterwards."""
+    from plinth.container import Container, install
+    from plinth.settings import get_settings
+
+    replacement = Container(get_settings(), **given)
+    previous = install(replacement)
+    try:
+        yield replacement
+    finally:
+        install(previous)
 
 
 def provision_for_tests() -> Resolved:

@@ -17,10 +17,10 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from plinth.container import container
 from plinth.errors import DependencyUnavailable, Unauthorized
 from plinth.logic.auth import authenticate
 from plinth.observability import logger, metrics
-from plinth.wiring import api_key_repository, workspace_repository
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
@@ -30,7 +30,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     try:
         caller = authenticate(
-            headers.get("authorization"), api_key_repository(), workspace_repository()
+            headers.get("authorization"), container().api_keys, container().workspaces
         )
     except Unauthorized:
         metrics.add_metric(name="AuthorizationDenied", unit=MetricUnit.Count, value=1)

@@ -10,14 +10,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import BodyMode, create_app, current_caller, handle
+from plinth.container import container
 from plinth.jobs_api import accepted
 from plinth.logic.jobs import submit_bulk
 from plinth.models.auth import Scope
 from plinth.models.job import BulkCreateRequest, JobResponse
 from plinth.observability import logger, metrics
 from plinth.route_docs import JOBS, RESOURCES, success
-from plinth.settings import get_settings
-from plinth.wiring import job_services
 
 app = create_app()
 
@@ -30,7 +29,7 @@ app = create_app()
     responses=success(202, "Accepted as a job; `Location` names it.", JobResponse, location=True),
 )
 def post_bulk(body: Annotated[BulkCreateRequest, Body()]) -> Any:
-    svc = job_services()
+    svc = container().jobs
     job = submit_bulk(current_caller(app).workspace_id, body, svc)
     metrics.add_metric(name="BulkJobSubmitted", unit=MetricUnit.Count, value=1)
     return accepted(job, svc)
@@ -45,5 +44,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         context,
         scope=Scope.WRITE,
         body=BodyMode.REQUIRED,
-        max_body_bytes=get_settings().max_bulk_body_bytes,
+        max_body_bytes=container().settings.max_bulk_body_bytes,
     )

@@ -10,12 +10,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import BodyMode, create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.logic.resources import create_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourceCreate, ResourceResponse
 from plinth.observability import logger, metrics
 from plinth.route_docs import RESOURCES, success
-from plinth.wiring import resource_repository
 
 app = create_app()
 
@@ -29,7 +29,7 @@ app = create_app()
 )
 def post_resource(body: Annotated[ResourceCreate, Body()]) -> Any:
     caller = current_caller(app)
-    resource = create_resource(caller.workspace_id, body, resource_repository())
+    resource = create_resource(caller.workspace_id, body, container().resources)
     metrics.add_metric(name="ResourceCreated", unit=MetricUnit.Count, value=1)
     return json_response(
         201,

@@ -9,11 +9,11 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.logic.resources import delete_resource
 from plinth.models.auth import Scope
 from plinth.observability import logger, metrics
 from plinth.route_docs import RESOURCES, success
-from plinth.wiring import resource_repository
 
 app = create_app()
 
@@ -27,7 +27,7 @@ app = create_app()
 )
 def remove_resource(resource_id: str) -> Any:
     caller = current_caller(app)
-    delete_resource(caller.workspace_id, resource_id, resource_repository())
+    delete_resource(caller.workspace_id, resource_id, container().resources)
     metrics.add_metric(name="ResourceDeleted", unit=MetricUnit.Count, value=1)
     return json_response(204, None)
 

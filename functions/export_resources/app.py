@@ -10,13 +10,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import BodyMode, create_app, current_caller, handle
+from plinth.container import container
 from plinth.jobs_api import accepted
 from plinth.logic.jobs import submit_export
 from plinth.models.auth import Scope
 from plinth.models.job import ExportRequest, JobResponse
 from plinth.observability import logger, metrics
 from plinth.route_docs import JOBS, RESOURCES, success
-from plinth.wiring import job_services
 
 app = create_app()
 _EVERYTHING = ExportRequest()
@@ -31,7 +31,7 @@ _EVERYTHING = ExportRequest()
 )
 def post_export(body: Annotated[ExportRequest, Body()] = _EVERYTHING) -> Any:
     # An empty body means `{}` (the default); a JSON `null` body is refused (400) earlier.
-    svc = job_services()
+    svc = container().jobs
     job = submit_export(current_caller(app).workspace_id, body, svc)
     metrics.add_metric(name="ExportJobSubmitted", unit=MetricUnit.Count, value=1)
     return accepted(job, svc)

@@ -9,13 +9,13 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.jobs_api import job_json
 from plinth.logic.jobs import get_job
 from plinth.models.auth import Scope
 from plinth.models.job import JobResponse
 from plinth.observability import logger, metrics
 from plinth.route_docs import JOBS, success
-from plinth.wiring import job_services
 
 app = create_app()
 
@@ -28,7 +28,7 @@ app = create_app()
     responses=success(200, "The job.", JobResponse),
 )
 def read_job(job_id: str) -> Any:
-    svc = job_services()
+    svc = container().jobs
     job = get_job(current_caller(app).workspace_id, job_id, svc)
     metrics.add_metric(name="JobRead", unit=MetricUnit.Count, value=1)
     return json_response(200, job_json(job, svc))

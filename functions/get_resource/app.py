@@ -9,12 +9,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.logic.resources import get_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourceResponse
 from plinth.observability import logger, metrics
 from plinth.route_docs import RESOURCES, success
-from plinth.wiring import resource_repository
 
 app = create_app()
 
@@ -28,7 +28,7 @@ app = create_app()
 )
 def read_resource(resource_id: str) -> Any:
     caller = current_caller(app)
-    resource = get_resource(caller.workspace_id, resource_id, resource_repository())
+    resource = get_resource(caller.workspace_id, resource_id, container().resources)
     metrics.add_metric(name="ResourceRead", unit=MetricUnit.Count, value=1)
     return json_response(200, ResourceResponse.from_domain(resource).to_json_dict())
 

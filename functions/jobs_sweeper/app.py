@@ -7,18 +7,17 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from plinth.container import container
 from plinth.logic.jobs import sweep
 from plinth.observability import logger, metrics
-from plinth.settings import get_settings
-from plinth.wiring import job_services
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
-    settings = get_settings()
+    settings = container().settings
     report = sweep(
-        job_services(),
+        container().jobs,
         pending_grace_ms=settings.pending_grace_ms,
         stale_after_ms=settings.job_stale_after_ms,
         max_enqueue_attempts=settings.max_enqueue_attempts,

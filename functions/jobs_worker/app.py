@@ -16,17 +16,16 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from plinth.container import container
 from plinth.logic.jobs import WorkerConfig, process_message
 from plinth.models.job import JobMessage
 from plinth.observability import logger, metrics
-from plinth.settings import get_settings
-from plinth.wiring import job_services
 
 processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
-    settings = get_settings()
+    settings = container().settings
     config = WorkerConfig(
         margin_ms=settings.job_time_margin_ms,
         # The lease outlives this invocation by a margin, never a redelivery's delay.
@@ -39,7 +38,7 @@ def record_handler(record: SQSRecord, lambda_context: LambdaContext) -> str:
         receive_count=int(record.attributes.approximate_receive_count),
         owner=f"{lambda_context.aws_request_id}:{record.message_id}",
         remaining_ms=lambda_context.get_remaining_time_in_millis,
-        svc=job_services(),
+        svc=container().jobs,
         config=config,
     )
     metrics.add_metric(name=f"Job_{outcome}", unit=MetricUnit.Count, value=1)

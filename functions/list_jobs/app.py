@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic.json_schema import SkipJsonSchema
 
 from plinth.api import create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.jobs_api import job_response
 from plinth.logic.jobs import list_jobs
 from plinth.models.auth import Scope
@@ -18,7 +19,6 @@ from plinth.models.job import JobList, JobStatusFilter
 from plinth.models.types import PageLimit
 from plinth.observability import logger, metrics
 from plinth.route_docs import JOBS, success
-from plinth.wiring import job_services, signing_key
 
 app = create_app()
 
@@ -35,14 +35,14 @@ def get_jobs(
     status: Annotated[JobStatusFilter | SkipJsonSchema[None], Query()] = None,
     cursor: Annotated[str | SkipJsonSchema[None], Query(min_length=1, max_length=512)] = None,
 ) -> Any:
-    svc = job_services()
+    svc = container().jobs
     jobs, has_more, next_cursor = list_jobs(
         current_caller(app).workspace_id,
         limit=limit,
         status=status,
         cursor=cursor,
         svc=svc,
-        signing_key=signing_key(),
+        signing_key=container().signing_key(),
     )
     metrics.add_metric(name="JobsListed", unit=MetricUnit.Count, value=1)
     page = JobList(

@@ -11,13 +11,13 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic.json_schema import SkipJsonSchema
 
 from plinth.api import create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.logic.resources import list_resources
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourceList, ResourceResponse
 from plinth.models.types import PageLimit, ResourceStatus
 from plinth.observability import logger, metrics
 from plinth.route_docs import RESOURCES, success
-from plinth.wiring import resource_repository, signing_key
 
 app = create_app()
 
@@ -40,8 +40,8 @@ def get_resources(
         limit=limit,
         status=status,
         cursor=cursor,
-        repo=resource_repository(),
-        signing_key=signing_key(),
+        repo=container().resources,
+        signing_key=container().signing_key(),
     )
     metrics.add_metric(name="ResourcesListed", unit=MetricUnit.Count, value=1)
     payload = ResourceList(

@@ -10,12 +10,12 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.api import BodyMode, create_app, current_caller, handle, json_response
+from plinth.container import container
 from plinth.logic.resources import update_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourcePatch, ResourceResponse
 from plinth.observability import logger, metrics
 from plinth.route_docs import RESOURCES, success
-from plinth.wiring import resource_repository
 
 app = create_app()
 
@@ -30,7 +30,7 @@ app = create_app()
 )
 def patch_resource(resource_id: str, body: Annotated[ResourcePatch, Body()]) -> Any:
     caller = current_caller(app)
-    resource = update_resource(caller.workspace_id, resource_id, body, resource_repository())
+    resource = update_resource(caller.workspace_id, resource_id, body, container().resources)
     metrics.add_metric(name="ResourceUpdated", unit=MetricUnit.Count, value=1)
     return json_response(200, ResourceResponse.from_domain(resource).to_json_dict())
 

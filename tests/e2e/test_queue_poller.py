@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from plinth_tools.local.stack import LocalStack, StackConfig, free_port
-from tests.support import reset_caches
+from tests.support import fresh_dependencies
 
 pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).parent / "fixtures" / "sqs_template.yaml"
@@ -28,7 +28,7 @@ def sqs_stack():
         stack.stop()
         os.environ.clear()
         os.environ.update(saved)
-        reset_caches()
+        fresh_dependencies()
 
 
 def _wait(predicate, timeout=20.0):

@@ -4,8 +4,8 @@ from typing import Any
 
 import pytest
 
+from plinth.container import container
 from plinth.logic import keys as key_logic
-from plinth.wiring import api_key_repository, workspace_repository
 
 
 @pytest.fixture
@@ -28,7 +28,8 @@ def mint_key(aws):
     def _mint(
         workspace: str = "ws_alpha", scopes=("resources:read", "resources:write"), rate_limit=None
     ):
-        key_logic.create_workspace(workspace, rate_limit, workspace_repository())
-        return key_logic.create_key(workspace, scopes, api_key_repository(), workspace_repository())
+        deps = container()
+        key_logic.create_workspace(workspace, rate_limit, deps.workspaces)
+        return key_logic.create_key(workspace, scopes, deps.api_keys, deps.workspaces)
 
     return _mint

@@ -18,6 +18,7 @@ from plinth_tools import template as tpl
 from plinth_tools.budgets import BULK_ITEMS, EXPORT_ITEMS, Measurement, measure_operations
 from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.stack import seed_demo_workspace
+from tests.support import fresh_dependencies
 
 # Small parts so the export crosses several part boundaries (tests/conftest.py lowers
 # moto's minimum part size); in AWS a part is 5 MiB.
@@ -107,11 +108,8 @@ def _breakdown(measured: list[Measurement], expected: dict[str, dict[str, int]])
 
 @pytest.fixture
 def measured(aws, monkeypatch) -> tuple[list[Measurement], bytes]:
-    from plinth import wiring
-
     monkeypatch.setenv("EXPORT_PART_BYTES", str(PART_BYTES))
-    wiring.job_services.cache_clear()
-    wiring.rate_limiter.cache_clear()
+    fresh_dependencies()
     key = seed_demo_workspace()
     parameters = tpl.parameter_defaults()
     gateway = Gateway(tpl.load_template(), parameters["StageName"], parameters)
@@ -122,7 +120,6 @@ def measured(aws, monkeypatch) -> tuple[list[Measurement], bytes]:
         o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix="exports/")["Contents"]
     ]
     export = s3.get_object(Bucket=bucket, Key=export_key)["Body"].read()
-    wiring.job_services.cache_clear()
     return measurements, export
 
 

@@ -123,11 +123,7 @@ def test_aws_errors_are_one_clear_line_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     monkeypatch.setenv("API_KEYS_TABLE", "t1")
     monkeypatch.setenv("WORKSPACES_TABLE", "t2")
-    from plinth.repositories import aws
-
-    aws.dynamodb.cache_clear()
     code, _, err = _run(capsys, "workspaces", "create", "ws_x")
-    aws.dynamodb.cache_clear()
     assert code == 2
     assert err.startswith("plinth: ")
     assert "region" in err.lower()

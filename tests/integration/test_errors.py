@@ -7,9 +7,8 @@ import json
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from plinth import wiring
-from plinth.repositories import resources as resources_module
-from tests.support import failing_client
+from plinth.repositories.resources import DynamoResourceRepository
+from tests.support import dependencies, failing_client, fresh_dependencies
 
 MISSING_ID = "res_01JGZ9A5B7C9D1E3F5G7H9J1K3"
 
@@ -146,11 +145,9 @@ class _Exploding:
         raise RuntimeError("boom: table test-ResourcesTable, AccessDeniedException at line 3")
 
 
-def test_unexpected_exception_is_500_without_internals(api, monkeypatch):
-    monkeypatch.setattr(wiring, "resource_repository", lambda: _Exploding())
-    get_module = __import__("sys").modules["plinth_function_GetResourceFunction"]
-    monkeypatch.setattr(get_module, "resource_repository", lambda: _Exploding())
-    response = api.request("GET", f"/v1/resources/{MISSING_ID}")
+def test_unexpected_exception_is_500_without_internals(api):
+    with dependencies(resources=_Exploding()):
+        response = api.request("GET", f"/v1/resources/{MISSING_ID}")
     assert response.status == 500
     assert response.error == {
         "code": "internal_error",
@@ -182,35 +179,33 @@ def _stubbed(operation: str, code: str, status: int):
     ],
 )
 def test_dynamodb_throttling_or_outage_is_503_with_retry_after(
-    api, monkeypatch, method, operation, body, code, status
+    api, aws, method, operation, body, code, status
 ):
     client = _stubbed(operation, code, status)
-    monkeypatch.setattr(resources_module, "dynamodb", lambda: client)
-    response = api.request(method, f"/v1/resources/{MISSING_ID}", json_body=body)
+    with dependencies(resources=DynamoResourceRepository(client, aws["ResourcesTable"])):
+        response = api.request(method, f"/v1/resources/{MISSING_ID}", json_body=body)
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
     assert response.error["code"] == "service_unavailable"
     assert code not in response.text
 
 
-def test_dynamodb_unreachable_is_503(api, monkeypatch):
+def test_dynamodb_unreachable_is_503(api, aws):
     class Unreachable:
         def put_item(self, **kwargs):
             raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
 
-    monkeypatch.setattr(resources_module, "dynamodb", lambda: Unreachable())
-    response = api.request("POST", "/v1/resources", json_body={"name": "x"})
+    with dependencies(resources=DynamoResourceRepository(Unreachable(), aws["ResourcesTable"])):
+        response = api.request("POST", "/v1/resources", json_body={"name": "x"})
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
     assert "amazonaws" not in response.text
 
 
-def test_list_throttled_is_503(api, monkeypatch):
-    from plinth.repositories import paging
-
+def test_list_throttled_is_503(api, aws):
     client = _stubbed("query", "ProvisionedThroughputExceededException", 400)
-    monkeypatch.setattr(paging, "dynamodb", lambda: client)
-    response = api.request("GET", "/v1/resources")
+    with dependencies(resources=DynamoResourceRepository(client, aws["ResourcesTable"])):
+        response = api.request("GET", "/v1/resources")
     assert response.status == 503
     assert response.error["code"] == "service_unavailable"
 
@@ -219,11 +214,8 @@ def test_cursor_secret_unavailable_is_503(api, monkeypatch):
     monkeypatch.setenv(
         "CURSOR_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone"
     )
-    from plinth.settings import get_settings
-
-    get_settings.cache_clear()
+    fresh_dependencies()
     response = api.request("GET", "/v1/resources")
-    get_settings.cache_clear()
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
 
@@ -330,7 +322,7 @@ def _assert_spec_headers(response):
     assert response.headers["X-Request-Id"] == response.request_id
 
 
-def test_every_response_carries_cache_control_and_nosniff(api, create, monkeypatch):
+def test_every_response_carries_cache_control_and_nosniff(api, create):
     created = create()
     rid = created["id"]
     responses = [
@@ -349,10 +341,8 @@ def test_every_response_carries_cache_control_and_nosniff(api, create, monkeypat
         api.request("GET", "/v1/resources", authorizer={}),
         api.request("GET", "/v1/resources", rate_limit=1),
     ]
-    monkeypatch.setattr(wiring, "resource_repository", lambda: _Exploding())
-    get_module = __import__("sys").modules["plinth_function_GetResourceFunction"]
-    monkeypatch.setattr(get_module, "resource_repository", lambda: _Exploding())
-    responses.append(api.request("GET", f"/v1/resources/{MISSING_ID}"))
+    with dependencies(resources=_Exploding()):
+        responses.append(api.request("GET", f"/v1/resources/{MISSING_ID}"))
     statuses = {r.status for r in responses}
     assert {200, 201, 202, 204, 400, 401, 403, 404, 405, 422, 500} <= statuses
     for response in responses:

@@ -22,7 +22,7 @@ import pytest
 from plinth_tools import template as tpl
 from plinth_tools.local.gateway import Gateway, GatewayRequest
 from tests.faults import CONNECTION, SLOW_DOWN, THROTTLED, THROTTLING, TIMEOUT, FaultInjector
-from tests.support import reset_caches
+from tests.support import fresh_dependencies
 
 DYNAMODB_FAULTS = (THROTTLED, THROTTLING, CONNECTION, TIMEOUT)
 FAULTS = {
@@ -156,7 +156,7 @@ def test_dependency_failure_is_safe(world, endpoint_name, dependency, capfd, cap
     logger.setLevel(logging.DEBUG)  # the most our code would ever log
     tables = {t: names[t] for t in ("ResourcesTable", "JobsTable", "IdempotencyTable")}
     for fault in FAULTS[DEPENDENCIES[dependency][0]]:
-        reset_caches()  # the cursor key is cached for an hour: fetch it again
+        fresh_dependencies()  # the cursor key is cached for an hour: fetch it again
         path = _seed(client, endpoint)
         before = {logical: _scan(table) for logical, table in tables.items()}
         key = f"k-{uuid.uuid4()}" if endpoint.method == "POST" else None

@@ -7,8 +7,9 @@ import json
 import boto3
 import pytest
 
-from plinth import wiring
-from tests.support import failing_client
+from plinth.container import container
+from plinth.repositories.resources import DynamoResourceRepository
+from tests.support import dependencies, failing_client
 
 BODY = {"name": "once", "metadata": {"a": "1", "b": "2"}}
 
@@ -111,12 +112,9 @@ def test_errors_are_not_stored_so_a_fixed_retry_runs_afresh(api):
     assert "Idempotent-Replayed" not in fixed.headers
 
 
-def test_a_failure_inside_the_operation_is_not_stored(api, monkeypatch):
-    from plinth.repositories import resources as resources_module
-
+def test_a_failure_inside_the_operation_is_not_stored(api, aws):
     client = failing_client("dynamodb", "put_item", "ProvisionedThroughputExceededException")
-    with monkeypatch.context() as patch:
-        patch.setattr(resources_module, "dynamodb", lambda: client)
+    with dependencies(resources=DynamoResourceRepository(client, aws["ResourcesTable"])):
         failed = _post(api, "key-6")
     assert failed.status == 503
     retried = _post(api, "key-6")
@@ -124,9 +122,9 @@ def test_a_failure_inside_the_operation_is_not_stored(api, monkeypatch):
     assert "Idempotent-Replayed" not in retried.headers
 
 
-def test_request_still_in_progress_is_409_with_retry_after(api, monkeypatch):
+def test_request_still_in_progress_is_409_with_retry_after(api):
     """The create itself re-enters the API with the same key, as a concurrent retry would."""
-    real = wiring.resource_repository()
+    real = container().resources
     seen = {}
 
     class Reentrant:
@@ -134,9 +132,8 @@ def test_request_still_in_progress_is_409_with_retry_after(api, monkeypatch):
             seen["inner"] = _post(api, "key-7")
             real.create(resource)
 
-    function = __import__("sys").modules["plinth_function_CreateResourceFunction"]
-    monkeypatch.setattr(function, "resource_repository", lambda: Reentrant())
-    outer = _post(api, "key-7")
+    with dependencies(resources=Reentrant()):
+        outer = _post(api, "key-7")
     inner = seen["inner"]
     assert outer.status == 201
     assert inner.status == 409
@@ -160,13 +157,13 @@ def test_records_expire_after_24_hours(api, aws):
     assert 24 * 3600 - 60 < ttl - time.time() <= 24 * 3600
 
 
-def test_idempotency_store_unavailable_is_503(api, monkeypatch):
-    from plinth import idempotency
+def test_idempotency_store_unavailable_is_503(api, aws):
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
     client = failing_client("dynamodb", "put_item", "ThrottlingException", times=1)
-    layer = idempotency._persistence()
-    monkeypatch.setattr(layer, "client", client)
-    response = _post(api, "key-9")
+    store = DynamoDBPersistenceLayer(aws["IdempotencyTable"], boto3_client=client)
+    with dependencies(idempotency_store=store):
+        response = _post(api, "key-9")
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
     assert _count(api) == 0

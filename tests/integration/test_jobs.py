@@ -8,15 +8,14 @@ from collections import Counter
 import boto3
 import pytest
 
-from plinth import wiring
+from plinth.container import container
 from plinth.logic import jobs as jobs_logic
 from plinth.models.job import JobMessage
-from plinth.repositories.resources import DynamoResourceRepository
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from plinth_tools.local.gateway import FunctionPool
 from plinth_tools.local.workers import QueuePoller
-from tests.support import failing_client
+from tests.support import dependencies, failing_client, fresh_dependencies
 
 
 class Jobs:
@@ -168,19 +167,23 @@ def test_bulk_body_over_5_mib_is_413_and_under_is_accepted(api):
     assert response.error["code"] == "payload_too_large"
 
 
-def test_worker_dying_mid_bulk_is_resumed_without_duplicates(api, jobs, monkeypatch):
-    real = DynamoResourceRepository.put_batch
+def test_worker_dying_mid_bulk_is_resumed_without_duplicates(api, jobs):
+    real = container().resources
     calls = Counter()
 
-    def dies_on_sixth_chunk(self, resources):
-        calls["chunks"] += 1
-        if calls["chunks"] == 6:
-            raise RuntimeError("worker killed")
-        return real(self, resources)
+    class DiesOnSixthChunk:
+        def __getattr__(self, name):
+            return getattr(real, name)
 
-    monkeypatch.setattr(DynamoResourceRepository, "put_batch", dies_on_sixth_chunk)
-    job = jobs.bulk(_items(250)).body
-    jobs.drain()
+        def put_batch(self, resources):
+            calls["chunks"] += 1
+            if calls["chunks"] == 6:
+                raise RuntimeError("worker killed")
+            return real.put_batch(resources)
+
+    with dependencies(resources=DiesOnSixthChunk()):
+        job = jobs.bulk(_items(250)).body
+        jobs.drain()
     done = jobs.get(job["id"]).body
     assert done["status"] == "completed"
     # 5 chunks written, a checkpoint at 100; the redelivery resumed at 100, not 0.
@@ -192,7 +195,7 @@ def test_worker_dying_mid_bulk_is_resumed_without_duplicates(api, jobs, monkeypa
 
 def test_worker_killed_without_cleanup_resumes_once_its_lease_expires(api, jobs, aws):
     job = jobs.bulk(_items(30)).body
-    svc = wiring.job_services()
+    svc = container().jobs
     stored = svc.jobs.get("ws_alpha", job["id"])
     svc.jobs.claim(stored, "dead-worker", stored.created_at, lease_ms=1)  # lease long gone
     jobs.drain()
@@ -201,7 +204,7 @@ def test_worker_killed_without_cleanup_resumes_once_its_lease_expires(api, jobs,
 
 def test_duplicate_message_while_another_worker_holds_the_lease_does_nothing(api, jobs):
     job = jobs.bulk(_items(3)).body
-    svc = wiring.job_services()
+    svc = container().jobs
     stored = svc.jobs.get("ws_alpha", job["id"])
     svc.jobs.claim(stored, "live-worker", jobs_logic.now_ms(), lease_ms=60_000)
     outcome = jobs_logic.process_message(
@@ -255,12 +258,10 @@ def test_unparseable_message_reaches_the_dlq(jobs):
     assert [m["Body"] for m in jobs.dead_letters()] == ["garbage"]
 
 
-def test_failing_send_message_is_503_and_leaves_no_pending_job(api, monkeypatch):
-    from plinth.repositories import queue as queue_module
-
+def test_failing_send_message_is_503_and_leaves_no_pending_job(api):
     client = failing_client("sqs", "send_message", "ServiceUnavailable", 503)
-    monkeypatch.setattr(queue_module, "sqs", lambda: client)
-    response = api.request("POST", "/v1/resources/bulk", json_body={"resources": _items(2)})
+    with dependencies(sqs=client):
+        response = api.request("POST", "/v1/resources/bulk", json_body={"resources": _items(2)})
     assert response.status == 503
     assert response.headers["Retry-After"] == "1"
     assert response.error["code"] == "service_unavailable"
@@ -301,13 +302,10 @@ def test_export_across_many_invocations_is_complete_without_duplicates(api, jobs
     # Tiny parts and a time budget that is always "nearly over": one part per invocation.
     monkeypatch.setenv("EXPORT_PART_BYTES", "4096")
     monkeypatch.setenv("JOB_TIME_MARGIN_MS", str(10**9))
-    from plinth.settings import get_settings
-
-    get_settings.cache_clear()
+    fresh_dependencies()
     job = jobs.export({"status": "active"}).body
     assert job["type"] == "resources.export"
     invocations = jobs.drain(max_messages=500)
-    get_settings.cache_clear()
     assert invocations >= 3
     done = jobs.get(job["id"]).body
     assert done["status"] == "completed"
@@ -407,7 +405,7 @@ def test_resource_cursor_is_refused_by_the_jobs_list(api, jobs, create):
 
 # ---------------------------------------------------------------- sweeper
 def test_sweeper_reenqueues_stale_pending_and_fails_lost_workers(api, jobs):
-    svc = wiring.job_services()
+    svc = container().jobs
     stale = jobs.bulk(_items(1)).body
     also_stale = jobs.bulk(_items(1)).body
     lost = jobs.bulk(_items(1)).body
@@ -431,7 +429,7 @@ def test_sweeper_reenqueues_stale_pending_and_fails_lost_workers(api, jobs):
 
 
 def test_sweeper_leaves_recent_pending_jobs_alone(api, jobs):
-    svc = wiring.job_services()
+    svc = container().jobs
     job = jobs.bulk(_items(1)).body
     created = svc.jobs.get("ws_alpha", job["id"]).created_at
     report = jobs_logic.sweep(
@@ -445,7 +443,7 @@ def test_sweeper_leaves_recent_pending_jobs_alone(api, jobs):
 
 
 def test_sweeper_gives_up_after_max_enqueue_attempts(api, jobs):
-    svc = wiring.job_services()
+    svc = container().jobs
     job = jobs.bulk(_items(1)).body
     created = svc.jobs.get("ws_alpha", job["id"]).created_at
     report = jobs_logic.sweep(
@@ -468,7 +466,7 @@ def _emf(out: str, metric: str) -> list[dict]:
 def test_sweeper_handler_emits_the_stuck_job_metrics_its_alarm_watches(api, jobs, capsys):
     """JobsStuckAlarm (template.yaml) sums JobsReenqueued and JobsFailedBySweeper with the
     service dimension; the handler must emit both on every run."""
-    svc = wiring.job_services()
+    svc = container().jobs
     lost = jobs.bulk(_items(1)).body
     jobs.sqs.purge_queue(QueueUrl=jobs.names["JobsQueue"])
     job = svc.jobs.get("ws_alpha", lost["id"])

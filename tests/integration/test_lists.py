@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from plinth.repositories import paging as paging_module
+from plinth.container import container
+from plinth.repositories.resources import DynamoResourceRepository
+from tests.support import dependencies
 
 
 def _walk(api, query=None, workspace="ws_alpha"):
@@ -177,23 +179,24 @@ class _PagedClient:
         return getattr(self._real, name)
 
 
-def test_short_and_empty_dynamodb_pages_still_give_exact_has_more(api, create, monkeypatch):
+def test_short_and_empty_dynamodb_pages_still_give_exact_has_more(api, create):
     ids = [create(name=f"r{i}")["id"] for i in range(4)]
-    paged = _PagedClient(paging_module.dynamodb())
-    monkeypatch.setattr(paging_module, "dynamodb", lambda: paged)
-    first = api.request("GET", "/v1/resources", query={"limit": "3"}).body
-    assert [r["id"] for r in first["data"]] == list(reversed(ids))[:3]
-    assert first["hasMore"] is True
-    last = api.request("GET", "/v1/resources", query={"limit": "3", "cursor": first["nextCursor"]})
+    with dependencies(dynamodb=_PagedClient(container().dynamodb)):
+        first = api.request("GET", "/v1/resources", query={"limit": "3"}).body
+        assert [r["id"] for r in first["data"]] == list(reversed(ids))[:3]
+        assert first["hasMore"] is True
+        last = api.request(
+            "GET", "/v1/resources", query={"limit": "3", "cursor": first["nextCursor"]}
+        )
     assert [r["id"] for r in last.body["data"]] == [ids[0]]
     assert last.body["hasMore"] is False
     assert last.body["nextCursor"] is None
 
 
-def test_a_page_costs_one_query_when_dynamodb_returns_it_whole(api, create, monkeypatch):
+def test_a_page_costs_one_query_when_dynamodb_returns_it_whole(api, aws, create):
     for i in range(5):
         create(name=f"r{i}")
-    real = paging_module.dynamodb()
+    real = container().dynamodb
     calls = []
 
     class Counting:
@@ -201,8 +204,8 @@ def test_a_page_costs_one_query_when_dynamodb_returns_it_whole(api, create, monk
             calls.append(kwargs)
             return real.query(**kwargs)
 
-    monkeypatch.setattr(paging_module, "dynamodb", lambda: Counting())
-    api.request("GET", "/v1/resources", query={"limit": "2", "status": "active"})
+    with dependencies(resources=DynamoResourceRepository(Counting(), aws["ResourcesTable"])):
+        api.request("GET", "/v1/resources", query={"limit": "2", "status": "active"})
     assert len(calls) == 1
     assert calls[0]["IndexName"] == "byStatus"
     assert calls[0]["Limit"] == 3

@@ -7,10 +7,10 @@ import json
 import boto3
 import pytest
 
+from plinth.container import container
 from plinth.logic.rate_limit import RateLimiter, RateLimitExceeded
-from plinth.repositories import rate_limits as rate_limits_module
 from plinth.repositories.rate_limits import DynamoRateLimitRepository
-from tests.support import failing_client
+from tests.support import dependencies, failing_client, fresh_dependencies
 
 
 class Clock:
@@ -24,7 +24,9 @@ class Clock:
 @pytest.fixture
 def limiter(aws):
     clock = Clock(1_800_000_000.25)
-    return RateLimiter(DynamoRateLimitRepository(aws["RateLimitTable"]), clock=clock), clock
+    return RateLimiter(
+        DynamoRateLimitRepository(container().dynamodb, aws["RateLimitTable"]), clock=clock
+    ), clock
 
 
 def test_window_allows_limit_then_refuses_until_rollover(limiter):
@@ -51,9 +53,8 @@ def test_one_workspace_burst_never_throttles_another(limiter):
     assert limiter.check("ws_calm", 2).remaining == 1
 
 
-def test_each_check_is_one_update_item(limiter, monkeypatch):
-    limiter, _ = limiter
-    real = rate_limits_module.dynamodb()
+def test_each_check_is_one_update_item(aws):
+    real = container().dynamodb
     calls = []
 
     class Counting:
@@ -61,7 +62,7 @@ def test_each_check_is_one_update_item(limiter, monkeypatch):
             calls.append(name)
             return getattr(real, name)
 
-    monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: Counting())
+    limiter = RateLimiter(DynamoRateLimitRepository(Counting(), aws["RateLimitTable"]))
     limiter.check("ws_a", 5)
     assert calls == ["update_item"]
 
@@ -75,14 +76,14 @@ def test_old_windows_carry_a_ttl(limiter, aws):
 
 
 @pytest.fixture
-def frozen(aws, monkeypatch):
+def frozen(aws):
     """The API's limiter with a clock that stays inside one window."""
-    import plinth.api
-
     clock = Clock(1_800_000_000.5)
-    limiter = RateLimiter(DynamoRateLimitRepository(aws["RateLimitTable"]), clock=clock)
-    monkeypatch.setattr(plinth.api, "rate_limiter", lambda: limiter)
-    return clock
+    limiter = RateLimiter(
+        DynamoRateLimitRepository(container().dynamodb, aws["RateLimitTable"]), clock=clock
+    )
+    with dependencies(rate_limiter=limiter):
+        yield clock
 
 
 def test_over_limit_request_is_429_with_headers_and_spec_body(api, frozen):
@@ -114,10 +115,8 @@ def test_every_limited_response_carries_ratelimit_fields(api, frozen):
 
 
 def test_default_limit_comes_from_settings_when_workspace_has_none(api, monkeypatch):
-    from plinth.settings import get_settings
-
     monkeypatch.setenv("DEFAULT_RATE_LIMIT", "7")
-    get_settings.cache_clear()
+    fresh_dependencies()
     authorizer = {
         "principalId": "k",
         "workspaceId": "ws_def",
@@ -125,7 +124,6 @@ def test_default_limit_comes_from_settings_when_workspace_has_none(api, monkeypa
         "scopes": "resources:read",
     }
     response = api.request("GET", "/v1/resources", authorizer=authorizer)
-    get_settings.cache_clear()
     assert response.headers["RateLimit-Policy"] == '"workspace";q=7;w=1'
 
 
@@ -151,20 +149,23 @@ def test_405_is_answered_before_the_rate_limit(api, frozen):
     assert api.request("PUT", "/v1/resources", rate_limit=1, workspace="ws_405").status == 405
 
 
-def test_limiter_failure_fails_open(api, monkeypatch):
+def _failing_counter(aws):
     client = failing_client("dynamodb", "update_item", "ProvisionedThroughputExceededException")
-    monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: client)
-    response = api.request("GET", "/v1/resources", rate_limit=1, workspace="ws_open")
+    return dependencies(rate_limits=DynamoRateLimitRepository(client, aws["RateLimitTable"]))
+
+
+def test_limiter_failure_fails_open(api, aws):
+    with _failing_counter(aws):
+        response = api.request("GET", "/v1/resources", rate_limit=1, workspace="ws_open")
     assert response.status == 200
     assert response.headers["RateLimit-Policy"] == '"workspace";q=1;w=1'
     assert "RateLimit" not in response.headers
 
 
-def test_limiter_failure_emits_the_metric_the_fail_open_alarm_watches(api, monkeypatch, capsys):
-    client = failing_client("dynamodb", "update_item", "ProvisionedThroughputExceededException")
-    monkeypatch.setattr(rate_limits_module, "dynamodb", lambda: client)
+def test_limiter_failure_emits_the_metric_the_fail_open_alarm_watches(api, aws, capsys):
     capsys.readouterr()
-    assert api.request("GET", "/v1/resources", workspace="ws_open").status == 200
+    with _failing_counter(aws):
+        assert api.request("GET", "/v1/resources", workspace="ws_open").status == 200
     records = [
         json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line
     ]
@@ -184,7 +185,7 @@ def test_sharded_limit_never_admits_more_than_the_limit_and_spreads_writes(aws):
     clock = Clock(1_800_000_000.25)
     chooser = random.Random(12)
     limiter = RateLimiter(
-        DynamoRateLimitRepository(aws["RateLimitTable"]),
+        DynamoRateLimitRepository(container().dynamodb, aws["RateLimitTable"]),
         clock=clock,
         choose_shard=lambda shards: chooser.randrange(shards),
     )

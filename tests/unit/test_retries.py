@@ -13,37 +13,25 @@ STANDARD = {"mode": "standard", "total_max_attempts": 3}
 
 
 @pytest.fixture
-def fresh_clients(monkeypatch):
-    """Clients made here, then forgotten: later tests make theirs under moto."""
-    from plinth import idempotency
-    from plinth.repositories import aws, blobs, queue, secrets
-    from plinth.settings import get_settings
+def deps():
+    """A container of its own (nothing cached past the test; later tests use moto)."""
+    from plinth.container import Container
+    from plinth.repositories import secrets
+    from plinth.settings import Settings
 
-    monkeypatch.setenv("IDEMPOTENCY_TABLE", "t")
-    cached = (
-        get_settings,
-        idempotency._persistence,
-        secrets.secrets_provider,
-        aws.dynamodb,
-        queue.sqs,
-        blobs.s3,
-    )
-    for function in cached:
-        function.cache_clear()
-    yield
-    for function in cached:
-        function.cache_clear()
+    secrets.secrets_provider.cache_clear()
+    yield Container(Settings.model_construct(idempotency_table="t"))
+    secrets.secrets_provider.cache_clear()
 
 
-def test_every_client_uses_bounded_standard_retries(fresh_clients):
-    from plinth import idempotency
-    from plinth.repositories import aws, blobs, queue, secrets
+def test_every_client_uses_bounded_standard_retries(deps):
+    from plinth.repositories import secrets
 
     clients = {
-        "dynamodb": aws.dynamodb(),
-        "sqs": queue.sqs(),
-        "s3": blobs.s3(),
-        "idempotency store": idempotency._persistence().client,
+        "dynamodb": deps.dynamodb,
+        "sqs": deps.sqs,
+        "s3": deps.s3,
+        "idempotency store": deps.idempotency_store.client,
         "cursor secret": secrets.secrets_provider().client,
     }
     for name, client in clients.items():
@@ -68,9 +56,8 @@ def test_unprocessed_items_are_retried_a_bounded_number_of_times(monkeypatch):
     retries never see it, so the protocol asks the caller to resend them with backoff."""
     client = _AlwaysUnprocessed()
     sleeps: list[float] = []
-    monkeypatch.setattr(resources_module, "dynamodb", lambda: client)
     monkeypatch.setattr(resources_module.time, "sleep", sleeps.append)
-    repo = resources_module.DynamoResourceRepository("t")
+    repo = resources_module.DynamoResourceRepository(client, "t")
     resource = Resource.new("res_01JGZ9A5B7C9D1E3F5G7H9J1K3", "ws", ResourceCreate(name="x"), 1)
     with pytest.raises(DependencyUnavailable):
         repo.put_batch([resource])

@@ -18,6 +18,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from plinth.errors import PlinthError
 from plinth.logic import keys as key_logic
+from plinth.repositories import aws
 from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
 from plinth.timeutil import format_ms
 
@@ -145,8 +146,9 @@ def run(args: argparse.Namespace) -> int:
         )
     _local_defaults()
     names = table_names(args.stack_name)
-    keys = DynamoApiKeyRepository(names["api_keys"])
-    workspaces = DynamoWorkspaceRepository(names["workspaces"])
+    client = aws.dynamodb()
+    keys = DynamoApiKeyRepository(client, names["api_keys"])
+    workspaces = DynamoWorkspaceRepository(client, names["workspaces"])
     if args.command == "workspaces":
         workspace = key_logic.create_workspace(args.workspace_id, args.rate_limit, workspaces)
         _print({"id": workspace.workspaceId, "rateLimit": workspace.rateLimit})

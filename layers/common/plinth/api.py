@@ -21,6 +21,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from plinth.container import container
 from plinth.errors import (
     InvalidJson,
     MethodNotAllowed,
@@ -35,8 +36,6 @@ from plinth.logic.auth import require_scope
 from plinth.models.auth import Caller
 from plinth.observability import logger, metrics
 from plinth.routes import ALLOWED_METHODS
-from plinth.settings import get_settings
-from plinth.wiring import rate_limiter
 
 JSON = content_types.APPLICATION_JSON
 # On every response (SPEC §1); template.yaml's Gateway Responses set the same headers.
@@ -286,10 +285,10 @@ def handle(
     try:
         caller = _caller(event)
         require_scope(caller, scope)
-        limit = caller.rate_limit or get_settings().default_rate_limit
-        rate_headers = rate_limiter().check(caller.workspace_id, limit).headers()
+        limit = caller.rate_limit or container().settings.default_rate_limit
+        rate_headers = container().rate_limiter.check(caller.workspace_id, limit).headers()
         if body is not BodyMode.NONE:
-            check_json_body(event, body, max_body_bytes or get_settings().max_body_bytes)
+            check_json_body(event, body, max_body_bytes or container().settings.max_body_bytes)
         app.append_context(caller=caller)  # type: ignore[no-untyped-call]
         result = app.resolve(event, context)
     except PlinthError as exc:

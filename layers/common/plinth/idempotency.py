@@ -17,7 +17,6 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
 )
@@ -28,6 +27,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
+from plinth.container import container
 from plinth.errors import (
     DependencyUnavailable,
     IdempotencyKeyInUse,
@@ -35,8 +35,6 @@ from plinth.errors import (
     ValidationFailed,
 )
 from plinth.observability import logger
-from plinth.repositories.aws import CLIENT_CONFIG
-from plinth.settings import get_settings
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -80,13 +78,6 @@ def _config() -> IdempotencyConfig:
     )
 
 
-@cache
-def _persistence() -> DynamoDBPersistenceLayer:
-    return DynamoDBPersistenceLayer(
-        table_name=get_settings().idempotency_table, boto_config=CLIENT_CONFIG
-    )
-
-
 def _serialize(response: Response[Any]) -> dict[str, Any]:
     headers = {k: v for k, v in response.headers.items() if isinstance(v, str)}
     return {
@@ -121,7 +112,7 @@ def idempotency_middleware(
 
     @idempotent_function(  # type: ignore[untyped-decorator]
         data_keyword_argument="request",
-        persistence_store=_persistence(),
+        persistence_store=container().idempotency_store,
         config=config,
         key_prefix="plinth",
     )

@@ -7,13 +7,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 from plinth.api import json_response
+from plinth.container import container
 from plinth.logic.jobs import JobServices, result_view
 from plinth.models.job import Job, JobResponse
-from plinth.settings import get_settings
 
 
 def job_response(job: Job, svc: JobServices) -> JobResponse:
-    result = result_view(job, svc.store, get_settings().export_url_ttl_seconds)
+    result = result_view(job, svc.store, container().settings.export_url_ttl_seconds)
     return JobResponse.from_domain(job, result)
 
 

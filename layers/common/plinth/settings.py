@@ -1,56 +1,69 @@
-"""Configuration from the environment, read on first use (never at import time)."""
+"""Configuration from the environment, validated when a function is first invoked (cached),
+never at import time. A missing or empty table name fails the invocation with a message
+naming the variable, instead of a confusing AWS error later.
+
+Values template.yaml sets for every function (Globals) have no default here: the template
+is their one source of truth (tests/unit/test_settings.py checks they are all there).
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
 from functools import cache
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Name = Annotated[str, Field(min_length=1)]
+Positive = Annotated[int, Field(gt=0)]
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    resources_table: str
-    api_keys_table: str
-    workspaces_table: str
-    cursor_secret_arn: str
-    idempotency_table: str
-    rate_limit_table: str
-    default_rate_limit: int
-    jobs_table: str
-    jobs_queue_url: str
-    jobs_bucket: str
-    max_receive_count: int
-    job_time_margin_ms: int
-    job_stale_after_ms: int
-    export_part_bytes: int
-    export_url_ttl_seconds: int
+class SettingsError(RuntimeError):
+    """The function's environment is incomplete or invalid (a deployment bug)."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="ignore")
+
+    resources_table: Name = Field(alias="RESOURCES_TABLE")
+    api_keys_table: Name = Field(alias="API_KEYS_TABLE")
+    workspaces_table: Name = Field(alias="WORKSPACES_TABLE")
+    cursor_secret_arn: Name = Field(alias="CURSOR_SECRET_ARN")
+    idempotency_table: Name = Field(alias="IDEMPOTENCY_TABLE")
+    rate_limit_table: Name = Field(alias="RATE_LIMIT_TABLE")
+    default_rate_limit: Positive = Field(alias="DEFAULT_RATE_LIMIT")
+    jobs_table: Name = Field(alias="JOBS_TABLE")
+    jobs_queue_url: Name = Field(alias="JOBS_QUEUE_URL")
+    jobs_bucket: Name = Field(alias="JOBS_BUCKET")
+    max_receive_count: Positive = Field(alias="JOBS_MAX_RECEIVE_COUNT")
+    job_stale_after_seconds: Positive = Field(alias="JOB_STALE_AFTER_SECONDS")
+    job_time_margin_ms: Positive = Field(default=15_000, alias="JOB_TIME_MARGIN_MS")
+    # S3 multipart parts must be at least 5 MiB, except the last.
+    export_part_bytes: Positive = Field(default=5 * 1024 * 1024, alias="EXPORT_PART_BYTES")
+    export_url_ttl_seconds: Positive = Field(default=3600, alias="EXPORT_URL_TTL_SECONDS")
     max_body_bytes: int = 1024 * 1024
     max_bulk_body_bytes: int = 5 * 1024 * 1024
     pending_grace_ms: int = 3 * 60 * 1000
     max_enqueue_attempts: int = 5
 
+    @property
+    def job_stale_after_ms(self) -> int:
+        return self.job_stale_after_seconds * 1000
 
-def _env(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Settings from `environ`; `SettingsError` names every missing or invalid variable."""
+    try:
+        return Settings.model_validate(dict(environ))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise SettingsError(f"invalid function environment: {problems}") from None
 
 
 @cache
 def get_settings() -> Settings:
-    return Settings(
-        resources_table=_env("RESOURCES_TABLE"),
-        api_keys_table=_env("API_KEYS_TABLE"),
-        workspaces_table=_env("WORKSPACES_TABLE"),
-        cursor_secret_arn=_env("CURSOR_SECRET_ARN"),
-        idempotency_table=_env("IDEMPOTENCY_TABLE"),
-        rate_limit_table=_env("RATE_LIMIT_TABLE"),
-        default_rate_limit=int(_env("DEFAULT_RATE_LIMIT", "50")),
-        jobs_table=_env("JOBS_TABLE"),
-        jobs_queue_url=_env("JOBS_QUEUE_URL"),
-        jobs_bucket=_env("JOBS_BUCKET"),
-        max_receive_count=int(_env("JOBS_MAX_RECEIVE_COUNT", "3")),
-        job_time_margin_ms=int(_env("JOB_TIME_MARGIN_MS", "15000")),
-        job_stale_after_ms=int(_env("JOB_STALE_AFTER_SECONDS", "3600")) * 1000,
-        # S3 multipart parts must be at least 5 MiB, except the last.
-        export_part_bytes=int(_env("EXPORT_PART_BYTES", str(5 * 1024 * 1024))),
-        export_url_ttl_seconds=int(_env("EXPORT_URL_TTL_SECONDS", "3600")),
-    )
+    return load_settings(os.environ)

@@ -183,9 +183,9 @@ class LocalStack:
                     )
                 merged[key] = (logical_id, value)
         os.environ.update({key: value for key, (_, value) in merged.items()})
-        from plinth.settings import get_settings
+        from plinth.container import install
 
-        get_settings.cache_clear()
+        install(None)  # rebuilt from this environment on first use
 
     def _pollers(
         self, template: dict[str, Any], invokers: Mapping[str, Invoker]
@@ -269,12 +269,13 @@ def wait_for_endpoint(endpoint: str, timeout: float | None = None) -> None:
 
 def seed_demo_workspace() -> str:
     """Workspace `ws_demo` and a key with every scope; returns the key's secret."""
+    from plinth.container import container
     from plinth.logic import keys as key_logic
-    from plinth.wiring import api_key_repository, workspace_repository
 
-    key_logic.create_workspace(DEMO_WORKSPACE, None, workspace_repository())
+    deps = container()
+    key_logic.create_workspace(DEMO_WORKSPACE, None, deps.workspaces)
     _, secret = key_logic.create_key(
-        DEMO_WORKSPACE, key_logic.VALID_SCOPES, api_key_repository(), workspace_repository()
+        DEMO_WORKSPACE, key_logic.VALID_SCOPES, deps.api_keys, deps.workspaces
     )
     return secret
 

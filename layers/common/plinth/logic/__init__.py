@@ -1,1 +1,1 @@
-"""Use cases, one module each. No boto3 here: repositories are passed in or built lazily."""
+"""Use cases, one module each. They depend on `plinth.ports` only, never on a repository."""

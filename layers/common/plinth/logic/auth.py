@@ -8,7 +8,7 @@ import secrets
 
 from plinth.errors import Forbidden, Unauthorized
 from plinth.models.auth import Caller
-from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
+from plinth.ports import KeyStore, WorkspaceStore
 
 KEY_PREFIX = "sk_"
 # 32 random bytes → 43 base64url characters.
@@ -33,9 +33,7 @@ def parse_bearer(header: str | None) -> str:
     return match.group(1)
 
 
-def authenticate(
-    header: str | None, keys: DynamoApiKeyRepository, workspaces: DynamoWorkspaceRepository
-) -> Caller:
+def authenticate(header: str | None, keys: KeyStore, workspaces: WorkspaceStore) -> Caller:
     """Two GetItems: the key by its hash, then its workspace (for the rate limit)."""
     key = keys.find_by_hash(hash_secret(parse_bearer(header)))
     if key is None or key.revokedAt is not None:

@@ -32,10 +32,7 @@ from plinth.models.job import (
 )
 from plinth.models.resource import Resource, ResourceCreate, ResourceResponse
 from plinth.models.types import ResourceStatus
-from plinth.repositories.blobs import S3JobStore
-from plinth.repositories.jobs import DynamoJobRepository, LeaseLost, LeaseRefused
-from plinth.repositories.queue import SqsJobQueue
-from plinth.repositories.resources import DynamoResourceRepository
+from plinth.ports import BlobStore, JobQueue, JobStore, LeaseLost, LeaseRefused, ResourceStore
 from plinth.timeutil import format_ms, now_ms
 
 CURSOR_KIND = "jobs"
@@ -47,10 +44,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class JobServices:
-    jobs: DynamoJobRepository
-    queue: SqsJobQueue
-    store: S3JobStore
-    resources: DynamoResourceRepository
+    jobs: JobStore
+    queue: JobQueue
+    store: BlobStore
+    resources: ResourceStore
 
 
 @dataclass(frozen=True)
@@ -152,7 +149,7 @@ def get_job(workspace_id: str, job_id: str, svc: JobServices) -> Job:
 
 
 def result_view(
-    job: Job, store: S3JobStore, url_ttl_s: int, clock: Callable[[], int] = now_ms
+    job: Job, store: BlobStore, url_ttl_s: int, clock: Callable[[], int] = now_ms
 ) -> dict[str, Any] | None:
     """The API's `result`. An export's download URL is signed now, so it is always fresh."""
     if job.status is not JobStatus.COMPLETED or job.result is None:

@@ -9,7 +9,7 @@ from plinth.errors import NotFound, ValidationFailed
 from plinth.logic.auth import hash_secret, mint_secret
 from plinth.models.auth import Scope
 from plinth.models.items import ApiKeyItem, WorkspaceItem
-from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
+from plinth.ports import KeyStore, WorkspaceStore
 from plinth.timeutil import now_ms
 
 VALID_SCOPES = frozenset(s.value for s in Scope)
@@ -18,7 +18,7 @@ VALID_SCOPES = frozenset(s.value for s in Scope)
 def create_workspace(
     workspace_id: str,
     rate_limit: int | None,
-    workspaces: DynamoWorkspaceRepository,
+    workspaces: WorkspaceStore,
     clock: Callable[[], int] = now_ms,
 ) -> WorkspaceItem:
     if not ids.is_workspace_id(workspace_id):
@@ -35,8 +35,8 @@ def create_workspace(
 def create_key(
     workspace_id: str,
     scopes: Iterable[str],
-    keys: DynamoApiKeyRepository,
-    workspaces: DynamoWorkspaceRepository,
+    keys: KeyStore,
+    workspaces: WorkspaceStore,
     clock: Callable[[], int] = now_ms,
 ) -> tuple[ApiKeyItem, str]:
     """Mint a key; returns the stored item and the secret, which is never stored."""
@@ -60,11 +60,9 @@ def create_key(
     return item, secret
 
 
-def revoke_key(
-    key_id: str, keys: DynamoApiKeyRepository, clock: Callable[[], int] = now_ms
-) -> ApiKeyItem:
+def revoke_key(key_id: str, keys: KeyStore, clock: Callable[[], int] = now_ms) -> ApiKeyItem:
     return keys.revoke(key_id, clock())
 
 
-def list_keys(workspace_id: str, keys: DynamoApiKeyRepository) -> list[ApiKeyItem]:
+def list_keys(workspace_id: str, keys: KeyStore) -> list[ApiKeyItem]:
     return sorted(keys.list_for_workspace(workspace_id), key=lambda k: k.keyId)

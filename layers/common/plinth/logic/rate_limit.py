@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from plinth.errors import DependencyUnavailable, RateLimited
-from plinth.repositories.rate_limits import DynamoRateLimitRepository, WindowFull
+from plinth.ports import Counter, WindowFull
 
 WINDOW_SECONDS = 1
 # Requests per second one counter item takes: half of DynamoDB's ~1,000 WCU/s per
@@ -74,7 +74,7 @@ def _random_shard(shards: int) -> int:
 class RateLimiter:
     def __init__(
         self,
-        repository: DynamoRateLimitRepository,
+        repository: Counter,
         clock: Callable[[], float] = time.time,
         on_failure: Callable[[DependencyUnavailable], None] | None = None,
         choose_shard: Callable[[int], int] = _random_shard,

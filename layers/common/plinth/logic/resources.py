@@ -10,7 +10,7 @@ from plinth.errors import NotFound
 from plinth.logic.pagination import CursorScope, next_cursor, position_after
 from plinth.models.resource import Resource, ResourceCreate, ResourcePatch
 from plinth.models.types import ResourceStatus
-from plinth.repositories.resources import ResourceRepository
+from plinth.ports import ResourceStore
 from plinth.timeutil import now_ms
 
 CURSOR_KIND = "resources"
@@ -26,7 +26,7 @@ def _check_id(resource_id: str) -> None:
 def create_resource(
     workspace_id: str,
     body: ResourceCreate,
-    repo: ResourceRepository,
+    repo: ResourceStore,
     clock: Callable[[], int] = now_ms,
 ) -> Resource:
     resource = Resource.new(ids.new_resource_id(), workspace_id, body, clock())
@@ -34,7 +34,7 @@ def create_resource(
     return resource
 
 
-def get_resource(workspace_id: str, resource_id: str, repo: ResourceRepository) -> Resource:
+def get_resource(workspace_id: str, resource_id: str, repo: ResourceStore) -> Resource:
     _check_id(resource_id)
     return repo.get(workspace_id, resource_id)
 
@@ -43,7 +43,7 @@ def update_resource(
     workspace_id: str,
     resource_id: str,
     patch: ResourcePatch,
-    repo: ResourceRepository,
+    repo: ResourceStore,
     clock: Callable[[], int] = now_ms,
 ) -> Resource:
     _check_id(resource_id)
@@ -54,7 +54,7 @@ def update_resource(
     return repo.update(workspace_id, resource_id, changes, clock())
 
 
-def delete_resource(workspace_id: str, resource_id: str, repo: ResourceRepository) -> None:
+def delete_resource(workspace_id: str, resource_id: str, repo: ResourceStore) -> None:
     _check_id(resource_id)
     repo.delete(workspace_id, resource_id)
 
@@ -72,7 +72,7 @@ def list_resources(
     limit: int,
     status: ResourceStatus | None,
     cursor: str | None,
-    repo: ResourceRepository,
+    repo: ResourceStore,
     signing_key: bytes,
 ) -> ResourcePage:
     scope = CursorScope(CURSOR_KIND, ids.RESOURCE_PREFIX, workspace_id, status)

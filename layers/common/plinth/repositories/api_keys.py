@@ -7,23 +7,27 @@ GetItem; GSI `byWorkspace` (`workspaceId`, `keyId`) for listing and GSI `byKeyId
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plinth.errors import ConditionFailed, NotFound
 from plinth.models.items import ApiKeyItem, WorkspaceItem
-from plinth.repositories.aws import aws_errors, dynamodb, from_attributes, to_attributes
+from plinth.repositories.aws import aws_errors, from_attributes, to_attributes
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 WORKSPACE_INDEX = "byWorkspace"
 KEY_ID_INDEX = "byKeyId"
 
 
 class DynamoApiKeyRepository:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
         self._table = table_name
 
     def put(self, item: ApiKeyItem) -> None:
         with aws_errors("create key"):
-            dynamodb().put_item(
+            self._client.put_item(
                 TableName=self._table,
                 Item=to_attributes(item.model_dump()),
                 ConditionExpression="attribute_not_exists(keyHash)",
@@ -31,7 +35,7 @@ class DynamoApiKeyRepository:
 
     def find_by_hash(self, key_hash: str) -> ApiKeyItem | None:
         with aws_errors("get key"):
-            response = dynamodb().get_item(
+            response = self._client.get_item(
                 TableName=self._table, Key=to_attributes({"keyHash": key_hash})
             )
         item = response.get("Item")
@@ -47,7 +51,7 @@ class DynamoApiKeyRepository:
         }
         while True:
             with aws_errors("list keys"):
-                response = dynamodb().query(**query)
+                response = self._client.query(**query)
             items.extend(ApiKeyItem.model_validate(from_attributes(i)) for i in response["Items"])
             if "LastEvaluatedKey" not in response:
                 return items
@@ -55,7 +59,7 @@ class DynamoApiKeyRepository:
 
     def revoke(self, key_id: str, now_ms: int) -> ApiKeyItem:
         with aws_errors("find key"):
-            response = dynamodb().query(
+            response = self._client.query(
                 TableName=self._table,
                 IndexName=KEY_ID_INDEX,
                 KeyConditionExpression="keyId = :id",
@@ -66,7 +70,7 @@ class DynamoApiKeyRepository:
         key_hash = from_attributes(response["Items"][0])["keyHash"]
         try:
             with aws_errors("revoke key"):
-                updated = dynamodb().update_item(
+                updated = self._client.update_item(
                     TableName=self._table,
                     Key=to_attributes({"keyHash": key_hash}),
                     UpdateExpression="SET revokedAt = if_not_exists(revokedAt, :now)",
@@ -80,7 +84,8 @@ class DynamoApiKeyRepository:
 
 
 class DynamoWorkspaceRepository:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
         self._table = table_name
 
     def upsert(self, workspace_id: str, rate_limit: int | None, now_ms: int) -> WorkspaceItem:
@@ -91,7 +96,7 @@ class DynamoWorkspaceRepository:
             sets.append("rateLimit = :limit")
             values[":limit"] = rate_limit
         with aws_errors("upsert workspace"):
-            response = dynamodb().update_item(
+            response = self._client.update_item(
                 TableName=self._table,
                 Key=to_attributes({"workspaceId": workspace_id}),
                 UpdateExpression="SET " + ", ".join(sets),
@@ -102,7 +107,7 @@ class DynamoWorkspaceRepository:
 
     def get(self, workspace_id: str) -> WorkspaceItem | None:
         with aws_errors("get workspace"):
-            response = dynamodb().get_item(
+            response = self._client.get_item(
                 TableName=self._table, Key=to_attributes({"workspaceId": workspace_id})
             )
         item = response.get("Item")

@@ -1,10 +1,9 @@
-"""AWS clients (one per container, reused) and translation of AWS errors."""
+"""AWS client factories and translation of AWS errors."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -51,8 +50,8 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-@cache
 def dynamodb() -> DynamoDBClient:
+    """A new client; the container (`plinth.container`) makes one per Lambda container."""
     return boto3.client("dynamodb", config=CLIENT_CONFIG)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import boto3
@@ -15,14 +14,14 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 
-@cache
 def s3() -> S3Client:
     # SigV4: presigned URLs carry X-Amz-Signature and expire when they say.
     return boto3.client("s3", config=CLIENT_CONFIG.merge(Config(signature_version="s3v4")))
 
 
 class S3JobStore:
-    def __init__(self, bucket: str) -> None:
+    def __init__(self, client: S3Client, bucket: str) -> None:
+        self._client = client
         self.bucket = bucket
 
     # ------------------------------------------------------------------ bulk payloads
@@ -32,7 +31,7 @@ class S3JobStore:
 
     def put_payload(self, key: str, payload: dict[str, Any]) -> None:
         with aws_errors("store payload"):
-            s3().put_object(
+            self._client.put_object(
                 Bucket=self.bucket,
                 Key=key,
                 Body=json.dumps(payload, separators=(",", ":")).encode(),
@@ -41,7 +40,7 @@ class S3JobStore:
 
     def get_payload(self, key: str) -> dict[str, Any]:
         with aws_errors("read payload"):
-            body = s3().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            body = self._client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         loaded: dict[str, Any] = json.loads(body)
         return loaded
 
@@ -52,7 +51,7 @@ class S3JobStore:
 
     def start_upload(self, key: str) -> str:
         with aws_errors("start export"):
-            return s3().create_multipart_upload(
+            return self._client.create_multipart_upload(
                 Bucket=self.bucket, Key=key, ContentType="application/x-ndjson"
             )["UploadId"]
 
@@ -61,7 +60,7 @@ class S3JobStore:
     ) -> dict[str, Any]:
         """`data` may be the caller's bytearray: it is sent as is, without a copy."""
         with aws_errors("upload export part"):
-            etag = s3().upload_part(
+            etag = self._client.upload_part(
                 Bucket=self.bucket,
                 Key=key,
                 UploadId=upload_id,
@@ -72,7 +71,7 @@ class S3JobStore:
 
     def complete_upload(self, key: str, upload_id: str, parts: list[dict[str, Any]]) -> None:
         with aws_errors("complete export"):
-            s3().complete_multipart_upload(
+            self._client.complete_multipart_upload(
                 Bucket=self.bucket,
                 Key=key,
                 UploadId=upload_id,
@@ -81,7 +80,7 @@ class S3JobStore:
 
     def presigned_url(self, key: str, expires_in: int) -> str:
         """Signed locally: no AWS call."""
-        url: str = s3().generate_presigned_url(
+        url: str = self._client.generate_presigned_url(
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_in
         )
         return url

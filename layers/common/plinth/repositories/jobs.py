@@ -8,44 +8,36 @@ never backwards; progress and completion are only written by the lease holder.
 from __future__ import annotations
 
 import builtins
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plinth.errors import ConditionFailed, NotFound
 from plinth.models.items import status_key
 from plinth.models.job import ACTIVE_KEY, Checkpoint, Job, JobError, JobStatus
+from plinth.ports import LeaseLost, LeaseRefused
 from plinth.repositories.aws import (
     aws_errors,
-    dynamodb,
     from_attributes,
     old_item,
     to_attributes,
 )
 from plinth.repositories.paging import RawPage, query_page
 
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
+
 ACTIVITY_INDEX = "byActivity"
 _NOT_FOUND = "No such job."
 _NAMES = {"#s": "status", "#r": "result", "#e": "error", "#c": "checkpoint"}
 
 
-class LeaseRefused(Exception):
-    """The job is finished, gone, or held by another worker."""
-
-    def __init__(self, current: Job | None) -> None:
-        super().__init__("lease refused")
-        self.current = current
-
-
-class LeaseLost(Exception):
-    """This worker no longer holds the job (its lease expired and another took over)."""
-
-
 class DynamoJobRepository:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
         self._table = table_name
 
     def create(self, job: Job) -> None:
         with aws_errors("create job"):
-            dynamodb().put_item(
+            self._client.put_item(
                 TableName=self._table,
                 Item=to_attributes(job.to_item()),
                 ConditionExpression="attribute_not_exists(id)",
@@ -53,7 +45,7 @@ class DynamoJobRepository:
 
     def get(self, workspace_id: str, job_id: str) -> Job:
         with aws_errors("get job"):
-            response = dynamodb().get_item(
+            response = self._client.get_item(
                 TableName=self._table, Key=self._key(workspace_id, job_id), ConsistentRead=True
             )
         if "Item" not in response:
@@ -64,6 +56,7 @@ class DynamoJobRepository:
         self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None
     ) -> tuple[list[Job], bool]:
         page: RawPage = query_page(
+            self._client,
             self._table,
             workspace_id,
             limit=limit,
@@ -83,7 +76,7 @@ class DynamoJobRepository:
         }
         while True:
             with aws_errors("list active jobs"):
-                response = dynamodb().query(**query)
+                response = self._client.query(**query)
             jobs.extend(Job.from_item(from_attributes(i)) for i in response.get("Items", []))
             if "LastEvaluatedKey" not in response:
                 return jobs
@@ -201,7 +194,7 @@ class DynamoJobRepository:
         if names:
             request["ExpressionAttributeNames"] = names
         with aws_errors("update job"):
-            response = dynamodb().update_item(**request)
+            response = self._client.update_item(**request)
         return Job.from_item(from_attributes(response["Attributes"]))
 
     @staticmethod

@@ -7,10 +7,13 @@ Both tables are keyed `workspaceId` (HASH) + time-sortable `id` (RANGE) and carr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from plinth.models.items import status_key
-from plinth.repositories.aws import aws_errors, dynamodb, from_attributes, to_attributes
+from plinth.repositories.aws import aws_errors, from_attributes, to_attributes
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 STATUS_INDEX = "byStatus"
 
@@ -22,7 +25,13 @@ class RawPage:
 
 
 def query_page(
-    table: str, workspace_id: str, *, limit: int, status: str | None, after_id: str | None
+    client: DynamoDBClient,
+    table: str,
+    workspace_id: str,
+    *,
+    limit: int,
+    status: str | None,
+    after_id: str | None,
 ) -> RawPage:
     """Up to `limit` items after `after_id`, newest first, with an exact `has_more`.
 
@@ -52,7 +61,7 @@ def query_page(
             query["ExclusiveStartKey"] = start_key
         query["Limit"] = wanted - len(found)
         with aws_errors("list"):
-            response = dynamodb().query(**query)
+            response = client.query(**query)
         found.extend(from_attributes(raw) for raw in response.get("Items", []))
         start_key = response.get("LastEvaluatedKey")
         if start_key is None:

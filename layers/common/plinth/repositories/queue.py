@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import TYPE_CHECKING
 
 import boto3
@@ -14,17 +13,17 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 
-@cache
 def sqs() -> SQSClient:
     return boto3.client("sqs", config=CLIENT_CONFIG)
 
 
 class SqsJobQueue:
-    def __init__(self, queue_url: str) -> None:
+    def __init__(self, client: SQSClient, queue_url: str) -> None:
+        self._client = client
         self.queue_url = queue_url
 
     def send(self, message: JobMessage) -> None:
         with aws_errors("enqueue job"):
-            sqs().send_message(
+            self._client.send_message(
                 QueueUrl=self.queue_url, MessageBody=message.model_dump_json(by_alias=True)
             )

@@ -8,14 +8,16 @@ windows.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from plinth.errors import ConditionFailed
-from plinth.repositories.aws import aws_errors, dynamodb, to_attributes
+from plinth.ports import WindowFull
+from plinth.repositories.aws import aws_errors, to_attributes
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 _KEEP_SECONDS = 120
-
-
-class WindowFull(Exception):
-    """The window (or this shard of it) already holds `limit` requests."""
 
 
 def bucket_key(workspace_id: str, window_start: int, shard: int | None = None) -> str:
@@ -24,7 +26,8 @@ def bucket_key(workspace_id: str, window_start: int, shard: int | None = None) -
 
 
 class DynamoRateLimitRepository:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
         self._table = table_name
 
     def hit(
@@ -34,7 +37,7 @@ class DynamoRateLimitRepository:
         `limit`); returns the count, or raises `WindowFull`."""
         try:
             with aws_errors("rate limit"):
-                response = dynamodb().update_item(
+                response = self._client.update_item(
                     TableName=self._table,
                     Key=to_attributes({"bucket": bucket_key(workspace_id, window_start, shard)}),
                     UpdateExpression="ADD hits :one SET expiresAt = :expires",

@@ -10,21 +10,23 @@ from __future__ import annotations
 import builtins
 import random
 import time
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from plinth.errors import ConditionFailed, DependencyUnavailable, NotFound
 from plinth.models.items import ResourceItem, status_key
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
+from plinth.ports import Page
 from plinth.repositories.aws import (
     aws_errors,
-    dynamodb,
     from_attributes,
     old_item,
     to_attributes,
 )
 from plinth.repositories.paging import query_page
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb import DynamoDBClient
 
 _NOT_FOUND = "No such resource."
 _UPDATE_ATTEMPTS = 5
@@ -33,37 +35,15 @@ _BACKOFF_BASE_S = 0.05
 _BACKOFF_CAP_S = 2.0
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
-    items: list[Resource]
-    has_more: bool
-
-
-class ResourceRepository(Protocol):
-    def create(self, resource: Resource) -> None: ...
-    def get(self, workspace_id: str, resource_id: str) -> Resource: ...
-    def update(
-        self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
-    ) -> Resource: ...
-    def delete(self, workspace_id: str, resource_id: str) -> None: ...
-    def list(
-        self,
-        workspace_id: str,
-        *,
-        limit: int,
-        status: ResourceStatus | None,
-        after_id: str | None,
-    ) -> Page: ...
-
-
 class DynamoResourceRepository:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self._client = client
         self._table = table_name
 
     def create(self, resource: Resource) -> None:
         item = ResourceItem.from_domain(resource).model_dump(mode="json")
         with aws_errors("create resource"):
-            dynamodb().put_item(
+            self._client.put_item(
                 TableName=self._table,
                 Item=to_attributes(item),
                 ConditionExpression="attribute_not_exists(id)",
@@ -71,7 +51,7 @@ class DynamoResourceRepository:
 
     def get(self, workspace_id: str, resource_id: str) -> Resource:
         with aws_errors("get resource"):
-            response = dynamodb().get_item(
+            response = self._client.get_item(
                 TableName=self._table, Key=self._key(workspace_id, resource_id)
             )
         if "Item" not in response:
@@ -114,7 +94,7 @@ class DynamoResourceRepository:
             request["ExpressionAttributeValues"] = to_attributes(values)
             try:
                 with aws_errors("update resource"):
-                    response = dynamodb().update_item(**request)
+                    response = self._client.update_item(**request)
             except ConditionFailed as failure:
                 old = old_item(failure)
                 if old is None:
@@ -128,7 +108,7 @@ class DynamoResourceRepository:
     def delete(self, workspace_id: str, resource_id: str) -> None:
         try:
             with aws_errors("delete resource"):
-                dynamodb().delete_item(
+                self._client.delete_item(
                     TableName=self._table,
                     Key=self._key(workspace_id, resource_id),
                     ConditionExpression="attribute_exists(id)",
@@ -145,6 +125,7 @@ class DynamoResourceRepository:
         after_id: str | None,
     ) -> Page:
         page = query_page(
+            self._client,
             self._table,
             workspace_id,
             limit=limit,
@@ -168,7 +149,7 @@ class DynamoResourceRepository:
         ]
         for attempt in range(_BATCH_ATTEMPTS):
             with aws_errors("write resources"):
-                response = dynamodb().batch_write_item(RequestItems={self._table: requests})
+                response = self._client.batch_write_item(RequestItems={self._table: requests})
             requests = (response.get("UnprocessedItems") or {}).get(self._table, [])
             if not requests:
                 return

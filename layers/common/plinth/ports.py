@@ -1,0 +1,121 @@
+"""The ports the logic depends on: what it needs from storage, not how it is stored.
+
+`plinth.repositories` implements them on DynamoDB, SQS and S3; the unit tier implements
+them in memory (tests/unit/fakes.py). Logic imports this module, never a repository.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from plinth.models.items import ApiKeyItem, WorkspaceItem
+from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
+from plinth.models.resource import Resource
+from plinth.models.types import ResourceStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: list[Resource]
+    has_more: bool
+
+
+class LeaseRefused(Exception):
+    """The job is finished, gone, or held by another worker."""
+
+    def __init__(self, current: Job | None) -> None:
+        super().__init__("lease refused")
+        self.current = current
+
+
+class LeaseLost(Exception):
+    """This worker no longer holds the job (its lease expired and another took over)."""
+
+
+class WindowFull(Exception):
+    """The window (or this shard of it) already holds `limit` requests."""
+
+
+class ResourceStore(Protocol):
+    def create(self, resource: Resource) -> None: ...
+    def get(self, workspace_id: str, resource_id: str) -> Resource: ...
+    def update(
+        self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
+    ) -> Resource: ...
+    def delete(self, workspace_id: str, resource_id: str) -> None: ...
+    def list(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        status: ResourceStatus | None,
+        after_id: str | None,
+    ) -> Page: ...
+    def put_batch(self, resources: builtins.list[Resource]) -> None: ...
+
+
+class JobStore(Protocol):
+    """Jobs and their lease: conditional writes decide who runs a job."""
+
+    def create(self, job: Job) -> None: ...
+    def get(self, workspace_id: str, job_id: str) -> Job: ...
+    def list(
+        self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None
+    ) -> tuple[builtins.list[Job], bool]: ...
+    def list_active(self) -> builtins.list[Job]: ...
+    def claim(self, job: Job, owner: str, now: int, lease_ms: int) -> Job: ...
+    def save_checkpoint(
+        self, job: Job, owner: str, checkpoint: Checkpoint, now: int, *, release: bool
+    ) -> Job: ...
+    def complete(
+        self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int
+    ) -> Job: ...
+    def fail(self, job: Job, error: JobError, now: int) -> Job | None: ...
+    def mark_enqueued(self, job: Job, now: int) -> Job | None: ...
+
+
+class JobQueue(Protocol):
+    def send(self, message: JobMessage) -> None: ...
+
+
+class BlobStore(Protocol):
+    """Bulk payloads and export files."""
+
+    @staticmethod
+    def payload_key(workspace_id: str, job_id: str) -> str: ...
+    def put_payload(self, key: str, payload: dict[str, Any]) -> None: ...
+    def get_payload(self, key: str) -> dict[str, Any]: ...
+    @staticmethod
+    def export_key(workspace_id: str, job_id: str) -> str: ...
+    def start_upload(self, key: str) -> str: ...
+    def upload_part(
+        self, key: str, upload_id: str, number: int, data: bytes | bytearray
+    ) -> dict[str, Any]: ...
+    def complete_upload(self, key: str, upload_id: str, parts: list[dict[str, Any]]) -> None: ...
+    def presigned_url(self, key: str, expires_in: int) -> str: ...
+
+
+class KeyStore(Protocol):
+    """API keys, found by the hash of their secret."""
+
+    def put(self, item: ApiKeyItem) -> None: ...
+    def find_by_hash(self, key_hash: str) -> ApiKeyItem | None: ...
+    def list_for_workspace(self, workspace_id: str) -> list[ApiKeyItem]: ...
+    def revoke(self, key_id: str, now_ms: int) -> ApiKeyItem: ...
+
+
+class WorkspaceStore(Protocol):
+    def upsert(self, workspace_id: str, rate_limit: int | None, now_ms: int) -> WorkspaceItem: ...
+    def get(self, workspace_id: str) -> WorkspaceItem | None: ...
+
+
+class Counter(Protocol):
+    """Fixed-window request counters (rate limiting)."""
+
+    def hit(
+        self, workspace_id: str, window_start: int, limit: int, shard: int | None = None
+    ) -> int:
+        """Count one request; returns the count, or raises `WindowFull`."""
+        ...

@@ -1,0 +1,344 @@
+"""In-memory implementations of `plinth.ports`, with the same conditions as the
+DynamoDB, SQS and S3 repositories (a lease is taken only when free or expired, a
+finished job never moves, …), so the logic's state machines run here in milliseconds."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from typing import Any
+
+from plinth.errors import NotFound
+from plinth.logic.jobs import JobServices
+from plinth.models.items import ApiKeyItem, WorkspaceItem
+from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
+from plinth.models.resource import Resource
+from plinth.models.types import ResourceStatus
+from plinth.ports import LeaseLost, LeaseRefused, Page
+
+
+class Unavailable(Exception):
+    """Raised by a fake told to fail (stands for any exception a dependency raises)."""
+
+
+@dataclass
+class InMemoryResources:
+    items: dict[tuple[str, str], Resource] = field(default_factory=dict)
+    batches: int = 0
+    fail_batch_at: int | None = None  # the n-th put_batch call raises (a dying worker)
+
+    def create(self, resource: Resource) -> None:
+        self.items[(resource.workspace_id, resource.id)] = resource
+
+    def get(self, workspace_id: str, resource_id: str) -> Resource:
+        try:
+            return self.items[(workspace_id, resource_id)]
+        except KeyError:
+            raise NotFound("No such resource.", param="id") from None
+
+    def update(
+        self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
+    ) -> Resource:
+        current = self.get(workspace_id, resource_id)
+        updated = current.model_copy(
+            update={**changes, "updated_at": max(now_ms, current.updated_at + 1)}
+        )
+        self.items[(workspace_id, resource_id)] = updated
+        return updated
+
+    def delete(self, workspace_id: str, resource_id: str) -> None:
+        self.get(workspace_id, resource_id)
+        del self.items[(workspace_id, resource_id)]
+
+    def list(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        status: ResourceStatus | None,
+        after_id: str | None,
+    ) -> Page:
+        newest_first = sorted(
+            (
+                r
+                for (ws, _), r in self.items.items()
+                if ws == workspace_id and (status is None or r.status is status)
+            ),
+            key=lambda r: r.id,
+            reverse=True,
+        )
+        if after_id is not None:
+            newest_first = [r for r in newest_first if r.id < after_id]
+        return Page(items=newest_first[:limit], has_more=len(newest_first) > limit)
+
+    def put_batch(self, resources: builtins.list[Resource]) -> None:
+        self.batches += 1
+        if self.batches == self.fail_batch_at:
+            raise Unavailable("worker killed")
+        for resource in resources:
+            self.create(resource)
+
+
+@dataclass
+class InMemoryJobs:
+    items: dict[tuple[str, str], Job] = field(default_factory=dict)
+
+    def _current(self, job: Job) -> Job | None:
+        return self.items.get((job.workspace_id, job.id))
+
+    def _put(self, job: Job) -> Job:
+        self.items[(job.workspace_id, job.id)] = job
+        return job
+
+    def create(self, job: Job) -> None:
+        assert self._current(job) is None
+        self._put(job)
+
+    def get(self, workspace_id: str, job_id: str) -> Job:
+        try:
+            return self.items[(workspace_id, job_id)]
+        except KeyError:
+            raise NotFound("No such job.", param="id") from None
+
+    def list(
+        self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None
+    ) -> tuple[builtins.list[Job], bool]:
+        found = sorted(
+            (
+                j
+                for (ws, _), j in self.items.items()
+                if ws == workspace_id
+                and (status is None or j.status is status)
+                and (after_id is None or j.id < after_id)
+            ),
+            key=lambda j: j.id,
+            reverse=True,
+        )
+        return found[:limit], len(found) > limit
+
+    def list_active(self) -> builtins.list[Job]:
+        return [j for j in self.items.values() if not j.status.finished]
+
+    def claim(self, job: Job, owner: str, now: int, lease_ms: int) -> Job:
+        current = self._current(job)
+        if (
+            current is None
+            or current.status.finished
+            or (current.lease_until is not None and current.lease_until >= now)
+        ):
+            raise LeaseRefused(current)
+        return self._put(
+            current.model_copy(
+                update={
+                    "status": JobStatus.RUNNING,
+                    "started_at": current.started_at or now,
+                    "lease_owner": owner,
+                    "lease_until": now + lease_ms,
+                    "heartbeat_at": now,
+                    "updated_at": now,
+                }
+            )
+        )
+
+    def _held(self, job: Job, owner: str) -> Job:
+        current = self._current(job)
+        if (
+            current is None
+            or current.lease_owner != owner
+            or current.status is not JobStatus.RUNNING
+        ):
+            raise LeaseLost
+        return current
+
+    def save_checkpoint(
+        self, job: Job, owner: str, checkpoint: Checkpoint, now: int, *, release: bool
+    ) -> Job:
+        update: dict[str, Any] = {"checkpoint": checkpoint, "heartbeat_at": now, "updated_at": now}
+        if release:
+            update |= {"lease_owner": None, "lease_until": None}
+        return self._put(self._held(job, owner).model_copy(update=update))
+
+    def complete(
+        self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int
+    ) -> Job:
+        return self._put(
+            self._held(job, owner).model_copy(
+                update={
+                    "status": JobStatus.COMPLETED,
+                    "result": result,
+                    "checkpoint": checkpoint,
+                    "completed_at": now,
+                    "updated_at": now,
+                    "lease_owner": None,
+                    "lease_until": None,
+                }
+            )
+        )
+
+    def fail(self, job: Job, error: JobError, now: int) -> Job | None:
+        current = self._current(job)
+        if current is None or current.status.finished:
+            return None
+        return self._put(
+            current.model_copy(
+                update={
+                    "status": JobStatus.FAILED,
+                    "error": error,
+                    "completed_at": now,
+                    "updated_at": now,
+                    "lease_owner": None,
+                    "lease_until": None,
+                }
+            )
+        )
+
+    def mark_enqueued(self, job: Job, now: int) -> Job | None:
+        current = self._current(job)
+        if current is None or current.status is not JobStatus.PENDING:
+            return None
+        return self._put(
+            current.model_copy(
+                update={
+                    "enqueued_at": now,
+                    "updated_at": now,
+                    "enqueue_attempts": current.enqueue_attempts + 1,
+                }
+            )
+        )
+
+
+@dataclass
+class InMemoryQueue:
+    messages: list[JobMessage] = field(default_factory=list)
+    failing: bool = False
+
+    def send(self, message: JobMessage) -> None:
+        from plinth.errors import DependencyUnavailable
+
+        if self.failing:
+            raise DependencyUnavailable("A dependency is unavailable; retry shortly.")
+        self.messages.append(message)
+
+    def receive(self) -> JobMessage:
+        return self.messages.pop(0)
+
+
+@dataclass
+class InMemoryBlobs:
+    payloads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploads: dict[str, list[bytes]] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    @staticmethod
+    def payload_key(workspace_id: str, job_id: str) -> str:
+        return f"bulk/{workspace_id}/{job_id}.json"
+
+    def put_payload(self, key: str, payload: dict[str, Any]) -> None:
+        self.payloads[key] = payload
+
+    def get_payload(self, key: str) -> dict[str, Any]:
+        return self.payloads[key]
+
+    @staticmethod
+    def export_key(workspace_id: str, job_id: str) -> str:
+        return f"exports/{workspace_id}/{job_id}.jsonl"
+
+    def start_upload(self, key: str) -> str:
+        upload_id = f"upload-{len(self.uploads) + 1}"
+        self.uploads[upload_id] = []
+        return upload_id
+
+    def upload_part(
+        self, key: str, upload_id: str, number: int, data: bytes | bytearray
+    ) -> dict[str, Any]:
+        parts = self.uploads[upload_id]
+        del parts[number - 1 :]  # a part re-uploaded after a resume replaces the old one
+        parts.append(bytes(data))
+        return {"PartNumber": number, "ETag": f'"{number}"'}
+
+    def complete_upload(self, key: str, upload_id: str, parts: list[dict[str, Any]]) -> None:
+        assert [p["PartNumber"] for p in parts] == list(range(1, len(parts) + 1))
+        self.files[key] = b"".join(self.uploads[upload_id][: len(parts)])
+
+    def presigned_url(self, key: str, expires_in: int) -> str:
+        return f"https://blobs.invalid/{key}?expires={expires_in}"
+
+
+@dataclass
+class InMemoryCounter:
+    hits: dict[str, int] = field(default_factory=dict)
+    failing: bool = False
+
+    def hit(
+        self, workspace_id: str, window_start: int, limit: int, shard: int | None = None
+    ) -> int:
+        from plinth.errors import DependencyUnavailable
+        from plinth.ports import WindowFull
+
+        if self.failing:
+            raise DependencyUnavailable("A dependency is unavailable; retry shortly.")
+        bucket = f"{workspace_id}#{window_start}" + ("" if shard is None else f"#{shard}")
+        if self.hits.get(bucket, 0) >= limit:
+            raise WindowFull
+        self.hits[bucket] = self.hits.get(bucket, 0) + 1
+        return self.hits[bucket]
+
+
+@dataclass
+class InMemoryKeys:
+    items: dict[str, ApiKeyItem] = field(default_factory=dict)
+
+    def put(self, item: ApiKeyItem) -> None:
+        assert item.keyHash not in self.items
+        self.items[item.keyHash] = item
+
+    def find_by_hash(self, key_hash: str) -> ApiKeyItem | None:
+        return self.items.get(key_hash)
+
+    def list_for_workspace(self, workspace_id: str) -> list[ApiKeyItem]:
+        return [k for k in self.items.values() if k.workspaceId == workspace_id]
+
+    def revoke(self, key_id: str, now_ms: int) -> ApiKeyItem:
+        for key_hash, item in self.items.items():
+            if item.keyId == key_id:
+                revoked = item.model_copy(update={"revokedAt": item.revokedAt or now_ms})
+                self.items[key_hash] = revoked
+                return revoked
+        raise NotFound(f"No key {key_id}.")
+
+
+@dataclass
+class InMemoryWorkspaces:
+    items: dict[str, WorkspaceItem] = field(default_factory=dict)
+
+    def upsert(self, workspace_id: str, rate_limit: int | None, now_ms: int) -> WorkspaceItem:
+        current = self.items.get(workspace_id)
+        item = WorkspaceItem(
+            workspaceId=workspace_id,
+            rateLimit=rate_limit if rate_limit is not None else (current and current.rateLimit),
+            createdAt=current.createdAt if current else now_ms,
+            updatedAt=now_ms,
+        )
+        self.items[workspace_id] = item
+        return item
+
+    def get(self, workspace_id: str) -> WorkspaceItem | None:
+        return self.items.get(workspace_id)
+
+
+def job_services() -> tuple[
+    JobServices, InMemoryJobs, InMemoryQueue, InMemoryBlobs, InMemoryResources
+]:
+    jobs, queue, blobs, resources = (
+        InMemoryJobs(),
+        InMemoryQueue(),
+        InMemoryBlobs(),
+        InMemoryResources(),
+    )
+    return (
+        JobServices(jobs=jobs, queue=queue, store=blobs, resources=resources),
+        jobs,
+        queue,
+        blobs,
+        resources,
+    )
