@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -83,16 +85,23 @@ def test_creates_at_3_per_second_complete_through_retries_without_duplicates(loc
     posts: dict[str, list[int]] = {}  # Idempotency-Key -> statuses, in order
     statuses: Counter[int] = Counter()
 
+    lock = threading.Lock()
+
     def record(response):
-        statuses[response.status_code] += 1
-        if response.request.method == "POST":
-            posts.setdefault(response.request.headers["Idempotency-Key"], []).append(
-                response.status_code
-            )
+        with lock:
+            statuses[response.status_code] += 1
+            if response.request.method == "POST":
+                posts.setdefault(response.request.headers["Idempotency-Key"], []).append(
+                    response.status_code
+                )
 
     http = httpx.Client(event_hooks={"response": [record]})
-    with Plinth(api_key=key, base_url=local_stack.base_url + "/v1", http_client=http) as client:
-        created = [client.resources.create(name=f"slow-{i}") for i in range(10)]
+    base_url = local_stack.base_url + "/v1"
+    with Plinth(api_key=key, base_url=base_url, http_client=http, max_retries=5) as client:
+        # Five at a time: one after another, a slow round trip (sam local's ~1 s stalls on a
+        # loaded machine) could stay under 3 per second and never meet the limit.
+        with ThreadPoolExecutor(max_workers=5) as pool:
+            created = list(pool.map(lambda i: client.resources.create(name=f"slow-{i}"), range(10)))
         listed = list(client.resources.list(limit=100).auto_paging_iter())
     http.close()
     assert statuses[429] >= 1, statuses  # the limit was hit, and retried through

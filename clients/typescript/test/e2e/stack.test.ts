@@ -76,9 +76,14 @@ test('creates at 3 requests per second complete through retries, without duplica
     if (key !== null) posts.set(key, [...(posts.get(key) ?? []), response.status]);
     return response;
   };
-  const slow = new Plinth({ apiKey: process.env.PLINTH_SLOW_API_KEY, fetch: counting });
+  const slow = new Plinth({ apiKey: process.env.PLINTH_SLOW_API_KEY, fetch: counting, maxRetries: 5 });
   const created: Resource[] = [];
-  for (let i = 0; i < 10; i++) created.push(await slow.resources.create({ name: `slow-${i}` }));
+  // Five at a time: one after another, a slow round trip (sam local's ~1 s stalls on a
+  // loaded machine) could stay under 3 per second and never meet the limit.
+  const worker = async (w: number): Promise<void> => {
+    for (const i of [w, w + 5]) created.push(await slow.resources.create({ name: `slow-${i}` }));
+  };
+  await Promise.all(Array.from({ length: 5 }, (_, w) => worker(w)));
   const names: string[] = [];
   for await (const r of slow.resources.list({ limit: 100 })) names.push(r.name);
 
