@@ -126,13 +126,17 @@ def local_stack(request: pytest.FixtureRequest) -> Iterator[LocalApi]:
         extra = ["--sam"]
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
     stack = start_process(free_port(), free_port(), "--rate-limit", "100000", *extra, env=env)
-    if mode == "sam":
-        endpoint = container_endpoint(stack.aws_endpoint, docker_bridge_address())
-        # start-api EAGER: a warm container per function of the template, from the start
-        # (start-lambda is LAZY: the worker and the sweeper get theirs once invoked).
-        assert len(sam_containers(endpoint)) == len(tpl.functions())
-    yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint, stack, mode)
-    assert stack.stop() == 0, "plinth dev did not stop cleanly on SIGTERM"
+    endpoint = ""  # the moto endpoint as sam's containers see it
+    try:
+        if mode == "sam":
+            endpoint = container_endpoint(stack.aws_endpoint, docker_bridge_address())
+            # start-api EAGER: a warm container per function of the template, from the start
+            # (start-lambda is LAZY: the worker and the sweeper get theirs once invoked).
+            assert len(sam_containers(endpoint)) == len(tpl.functions())
+        yield LocalApi(stack.base_url, stack.key, stack.aws_endpoint, stack, mode)
+    finally:
+        # Stopped even when a check above fails: a stack left behind keeps its containers.
+        assert stack.stop() == 0, "plinth dev did not stop cleanly on SIGTERM"
     if mode == "sam":
         assert sam_containers(endpoint) == set(), "containers left running"
 
