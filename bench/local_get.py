@@ -77,7 +77,7 @@ def _memory_mib(stack_pid: int, aws_endpoint: str) -> dict[str, float]:
         check=True,
     ).stdout.split("\n")
     table = [tuple(int(x) for x in line.split()) for line in pids if line.strip()]
-    family, rss = {stack_pid}, 0
+    family = {stack_pid}
     for _ in range(4):  # children of children (sam's python under its launcher)
         family |= {pid for pid, ppid, _ in table if ppid in family}
     rss = sum(kb for pid, _, kb in table if pid in family)

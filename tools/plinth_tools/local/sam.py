@@ -40,7 +40,7 @@ from botocore.config import Config
 from plinth_tools import template as tpl
 from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
 from plinth_tools.local.server import GatewayServer
-from plinth_tools.local.stack import LocalStack, StackError, log
+from plinth_tools.local.stack import LocalStack, StackError, free_port, log
 from plinth_tools.provision import function_environment
 
 BUILD_DIR = Path(".aws-sam") / "local"
@@ -208,7 +208,7 @@ class SamLocalStack(LocalStack):
         log.info("sam build: %.1f s", time.monotonic() - started)
         env_file = build_dir / "env.json"
         env_file.write_text(json.dumps(env_vars_file(template, self, parameters), indent=2))
-        api_port, lambda_port = _free_port(cfg.host), _free_port(cfg.host)
+        api_port, lambda_port = free_port(cfg.host), free_port(cfg.host)
         common = [
             "--template",
             str(build_dir / "template.yaml"),
@@ -348,12 +348,6 @@ def sam_containers(endpoint: str) -> set[str]:
         if ours in json.loads(env or "[]"):
             found.add(container[:12])
     return found
-
-
-def _free_port(host: str) -> int:
-    from plinth_tools.local.stack import free_port
-
-    return free_port(host)
 
 
 def _wait_until_serving(url: str, processes: list[subprocess.Popen[bytes]]) -> None:
