@@ -2,7 +2,9 @@
 
 Starts `plinth dev` as its own process on free ports (as a developer would run it),
 warms it up, then measures one client and eight concurrent clients, each on its own
-keep-alive connection. Prints p50/p95 in ms and requests per second.
+keep-alive connection. Prints p50/p95 in ms, requests per second, and the CPU time the
+stack's own process spent per request (user + system: unlike wall time, barely moved by
+whatever else the machine runs; for `--sam` it leaves out the containers).
 
 With Docker up (`make sam-local-deps`), the same runs against `plinth dev --sam` in the same
 run, side by side, and its memory (containers plus sam's own processes) is printed too.
@@ -12,8 +14,10 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 
@@ -40,18 +44,27 @@ def _client(port: int, key: str, path: str, count: int, out: list[float]) -> Non
     connection.close()
 
 
-def _run(port: int, key: str, path: str, clients: int, count: int) -> dict[str, float]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process, all its threads (Linux /proc)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _run(port: int, key: str, path: str, clients: int, count: int, *, pid: int) -> dict[str, float]:
     samples: list[list[float]] = [[] for _ in range(clients)]
     threads = [
         threading.Thread(target=_client, args=(port, key, path, count, samples[i]))
         for i in range(clients)
     ]
+    cpu = _cpu_seconds(pid)
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    cpu = _cpu_seconds(pid) - cpu
     if errors:
         raise SystemExit(f"{len(errors)} requests failed: {sorted(set(errors))}")
     latencies = sorted(v for s in samples for v in s)
@@ -61,6 +74,7 @@ def _run(port: int, key: str, path: str, clients: int, count: int) -> dict[str, 
         "p50_ms": round(statistics.median(latencies), 2),
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1], 2),
         "rps": round(len(latencies) / elapsed, 1),
+        "server_cpu_ms": round(cpu * 1000 / len(latencies), 2),
     }
 
 
@@ -120,9 +134,10 @@ def bench(mode: str) -> None:
             headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
         )
         path = f"/v1/resources/{json.loads(connection.getresponse().read())['id']}"
-        _run(port, key, path, 8, count // 4)  # warm: one container per concurrent client
+        pid = stack.process.pid
+        _run(port, key, path, 8, count // 4, pid=pid)  # warm: one container per concurrent client
         for clients in (1, 8):
-            result = _run(port, key, path, clients, count)
+            result = _run(port, key, path, clients, count, pid=pid)
             name = "plinth dev --sam" if mode == "sam" else "plinth dev"
             print(json.dumps({"bench": f"{name}: GET /v1/resources/{{id}}"} | result))
         if mode == "sam":
@@ -137,7 +152,11 @@ def bench(mode: str) -> None:
 
 
 def main() -> None:
-    bench("dev")
+    modes = sys.argv[1:] or ["dev", "sam"]
+    if "dev" in modes:
+        bench("dev")
+    if "sam" not in modes:
+        return
     if _docker_usable():
         bench("sam")
     else:

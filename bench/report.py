@@ -83,7 +83,7 @@ def report(results: dict[str, list[dict[str, Any]]]) -> str:
     out.append(
         table(
             "Local stack: GET /v1/resources/{id} (keep-alive clients)",
-            ["stack", "clients", "requests", "p50 ms", "p95 ms", "req/s"],
+            ["stack", "clients", "requests", "p50 ms", "p95 ms", "req/s", "stack CPU ms/req"],
             [
                 [
                     _stack_name(str(r.get("bench", ""))),
@@ -92,6 +92,7 @@ def report(results: dict[str, list[dict[str, Any]]]) -> str:
                     r.get("p50_ms"),
                     r.get("p95_ms"),
                     r["rps"],
+                    r.get("server_cpu_ms", "—"),
                 ]
                 for r in local
                 if "rps" in r
