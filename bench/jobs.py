@@ -49,7 +49,7 @@ def child(kind: str, workspace: str) -> None:
     from plinth.logic import jobs as jobs_logic
     from plinth.models.job import BulkCreateRequest, ExportRequest
     from plinth_tools.budgets import counting_aws_calls
-    from plinth_tools.local.gateway import FunctionPool
+    from plinth_tools.local.runtime import FunctionPool
     from plinth_tools.local.workers import QueuePoller
 
     svc = container().jobs
@@ -128,7 +128,10 @@ def _seed(workspace: str, count: int) -> float:
 
 
 def main() -> None:
-    from plinth_tools.local.stack import free_port, moto_server
+    from plinth_tools.local.server import free_port
+
+    sys.path.insert(0, str(ROOT))  # the e2e tier's helpers
+    from tests.support import moto_server
 
     with moto_server(free_port()) as endpoint:
         os.environ.update(_env(endpoint))

@@ -20,9 +20,13 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 from plinth_tools.local.sam import container_endpoint, docker_bridge_address, sam_containers
-from plinth_tools.local.stack import free_port, start_process
+from plinth_tools.local.server import free_port
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the e2e tier's helpers
+from tests.support import start_process
 
 REQUESTS_PER_CLIENT = {"dev": 400, "sam": 100}  # sam local: ~30 ms a request
 

@@ -1,4 +1,5 @@
-"""Test helpers: provisioning from the template, and an in-process API client."""
+"""Test helpers: provisioning from the template, an in-process API client, and
+`plinth dev` or a moto server as processes of their own (the e2e tier, benchmarks)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import base64
 import copy
 import json
 import os
+import re
+import subprocess
+import sys
+import threading
 import uuid
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
+from plinth_tools.local.aws import wait_for_endpoint
+from plinth_tools.local.server import DEFAULT_HOST
 from plinth_tools.provision import Resolved, function_environment, provision
 from plinth_tools.routing import Router
 
@@ -35,7 +43,7 @@ def fresh_dependencies() -> None:
     from plinth.repositories import secrets
 
     install(None)
-    parameters.clear_caches()
+    parameters.clear_caches()  # type: ignore[no-untyped-call]
     secrets.secrets_provider.cache_clear()
 
 
@@ -195,9 +203,85 @@ def failing_client(
     import boto3
     from botocore.stub import Stubber
 
-    client = boto3.client(service, region_name="us-east-1")
+    client = boto3.client(service, region_name="us-east-1")  # type: ignore[call-overload]
     stubber = Stubber(client)
     for _ in range(times):
         stubber.add_client_error(operation, service_error_code=code, http_status_code=status)
     stubber.activate()
     return client
+
+
+@dataclass
+class RunningStack:
+    """A `plinth dev` started as its own process."""
+
+    process: subprocess.Popen[str]
+    base_url: str
+    key: str
+    aws_endpoint: str
+    log: deque[str] = field(default_factory=lambda: deque(maxlen=2000))
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.log.append(line.rstrip("\n"))
+
+    def stop(self, timeout: float = 60) -> int:
+        self.process.terminate()
+        code = self.process.wait(timeout=timeout)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return code
+
+
+def start_process(
+    port: int, aws_port: int | None, *extra: str, env: dict[str, str] | None = None
+) -> RunningStack:
+    """Start `plinth dev` in a child process and wait for its banner (`aws_port=None`
+    when `extra` names an `--aws-endpoint-url`)."""
+    aws_args = ["--aws-port", str(aws_port)] if aws_port is not None else []
+    process = subprocess.Popen(
+        [sys.executable, "-m", "plinth_tools.cli", "dev", "--port", str(port), *aws_args, *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tpl.ROOT,
+    )
+    assert process.stdout is not None
+    # `--sam` prints sam's own start-up lines first; the banner comes once it serves.
+    banner = ""
+    for line in process.stdout:
+        banner += line
+        if "Ctrl-C" in line:
+            break
+    key = re.search(r"API key\s+(sk_\S+)", banner)
+    if key is None:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        raise RuntimeError(f"plinth dev did not start:\n{banner}")
+    aws_endpoint = f"http://{DEFAULT_HOST}:{aws_port}" if aws_port is not None else ""
+    running = RunningStack(process, f"http://{DEFAULT_HOST}:{port}", key.group(1), aws_endpoint)
+    # Keep reading its log (so the pipe never fills up), and keep the recent lines.
+    threading.Thread(target=running._drain, daemon=True).start()
+    return running
+
+
+@contextmanager
+def moto_server(port: int, host: str = DEFAULT_HOST) -> Iterator[str]:
+    """A moto server in its own process, for as long as the block runs; yields its URL
+    (`plinth dev` runs moto in-process; this is an endpoint that is already running, for
+    `--aws-endpoint-url` and for benchmarks)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://{host}:{port}"
+    try:
+        wait_for_endpoint(endpoint)
+        yield endpoint
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

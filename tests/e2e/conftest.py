@@ -29,8 +29,8 @@ from plinth_tools.local.sam import (
     host_architecture,
     sam_containers,
 )
-from plinth_tools.local.stack import free_port, start_process
-from tests.support import ApiResponse
+from plinth_tools.local.server import free_port
+from tests.support import ApiResponse, start_process
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -61,7 +61,8 @@ def test_ctrl_c_stops_the_api_and_moto():
     import signal
     import urllib.request
 
-    from plinth_tools.local.stack import free_port, start_process
+    from plinth_tools.local.server import free_port
+    from tests.support import start_process
 
     port, aws_port = free_port(), free_port()
     stack = start_process(port, aws_port)
@@ -83,7 +84,8 @@ def test_aws_endpoint_url_uses_an_endpoint_that_is_already_running():
 
     import boto3
 
-    from plinth_tools.local.stack import free_port, moto_server, start_process
+    from plinth_tools.local.server import free_port
+    from tests.support import moto_server, start_process
 
     with moto_server(free_port()) as endpoint:
         port = free_port()

@@ -9,7 +9,8 @@ from pathlib import Path
 import boto3
 import pytest
 
-from plinth_tools.local.stack import LocalStack, StackConfig, free_port
+from plinth_tools.local.server import free_port
+from plinth_tools.local.stack import LocalStack, StackConfig
 from tests.support import fresh_dependencies
 
 pytestmark = pytest.mark.e2e

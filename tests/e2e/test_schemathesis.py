@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from plinth_tools.local.stack import free_port, start_process
+from plinth_tools.local.server import free_port
 from tests.e2e.conftest import LocalApi
-from tests.support import uvx
+from tests.support import start_process, uvx
 
 pytestmark = pytest.mark.e2e
 SCHEMATHESIS = "schemathesis==4.32.5"

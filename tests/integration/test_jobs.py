@@ -13,7 +13,7 @@ from plinth.logic import jobs as jobs_logic
 from plinth.models.job import JobMessage
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
-from plinth_tools.local.gateway import FunctionPool
+from plinth_tools.local.runtime import FunctionPool
 from plinth_tools.local.workers import QueuePoller
 from tests.support import dependencies, failing_client, fresh_dependencies
 

@@ -2,7 +2,8 @@
 
 Routing, the REQUEST authorizer with its result cache, Gateway Responses, proxy events
 and proxy results all follow what the deployed API does, so a request answered here is
-answered the same way in AWS.
+answered the same way in AWS. The functions run wherever `pools` runs them
+(`plinth_tools.local.runtime`); `plinth_tools.local.server` puts the gateway on HTTP.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
-import queue
 import threading
 import time
 import uuid
@@ -21,11 +21,10 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from plinth_tools import template as tpl
-from plinth_tools.lambdas import FakeLambdaContext, Handler, load_handler
+from plinth_tools.local.aws import ACCOUNT, REGION
+from plinth_tools.local.runtime import Invoker, function_pools
 from plinth_tools.routing import Router
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 API_ID = "local"
 MAX_GATEWAY_BODY = 10 * 1024 * 1024  # API Gateway's payload limit
 
@@ -60,62 +59,19 @@ class _CachedVerdict:
     expires: float
 
 
-# Powertools' event handler keeps the current event and Lambda context on a class
-# attribute (`BaseRouter.current_event`): right in Lambda, where a process serves one
-# request at a time, but shared by every resolver of this process. Invocations of
-# resolver-based (API) functions therefore take turns; authorizers and workers don't.
-RESOLVER_LOCK = threading.Lock()
-
-
-class FunctionPool:
-    """Warm 'containers' of one function: an invocation takes an idle one or cold-starts a
-    new instance, so concurrent invocations never share a handler's per-request state."""
-
-    def __init__(
-        self,
-        spec: tpl.FunctionSpec,
-        base_dir: Path = tpl.ROOT,
-        serialize: threading.Lock | None = None,
-    ) -> None:
-        self.spec = spec
-        self.base_dir = base_dir
-        self._serialize = serialize
-        self._idle: queue.LifoQueue[Handler] = queue.LifoQueue()
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def invoke(self, event: dict[str, Any], request_id: str) -> Any:
-        try:
-            handler = self._idle.get_nowait()
-        except queue.Empty:
-            with self._lock:
-                instance = self._count
-                self._count += 1
-            handler = load_handler(self.spec, instance=instance, base_dir=self.base_dir)
-        try:
-            context = FakeLambdaContext(self.spec.logical_id, request_id, self.spec.timeout)
-            if self._serialize is None:
-                return handler(event, context)
-            with self._serialize:
-                return handler(event, context)
-        finally:
-            self._idle.put(handler)
-
-
 @dataclass
 class Gateway:
     template: dict[str, Any]
     stage: str
     parameters: dict[str, str]
     base_dir: Path = tpl.ROOT
-    pools: dict[str, FunctionPool] = field(default_factory=dict)
+    # How each function is invoked, by logical id: given, or one pool of warm containers
+    # per function of the template, in this process.
+    pools: dict[str, Invoker] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        specs = tpl.functions(self.template)
-        self.pools = {
-            name: FunctionPool(spec, self.base_dir, RESOLVER_LOCK if spec.routes else None)
-            for name, spec in specs.items()
-        }
+        if not self.pools:
+            self.pools = dict(function_pools(self.template, self.base_dir))
         self.router = Router(tpl.routes(self.template))
         apis = list(tpl.resources_of_type("AWS::Serverless::Api", self.template).values())
         props = apis[0]["Properties"] if apis else {}

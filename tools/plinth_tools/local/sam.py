@@ -38,9 +38,11 @@ import boto3
 from botocore.config import Config
 
 from plinth_tools import template as tpl
+from plinth_tools.local import StackError, log
 from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
-from plinth_tools.local.server import GatewayServer
-from plinth_tools.local.stack import LocalStack, StackError, free_port, log
+from plinth_tools.local.server import GatewayServer, free_port
+from plinth_tools.local.stack import LocalStack
+from plinth_tools.local.workers import event_sources
 from plinth_tools.provision import function_environment
 
 BUILD_DIR = Path(".aws-sam") / "local"
@@ -183,6 +185,8 @@ class GatewayResponses:
 class SamLocalStack(LocalStack):
     """`plinth dev --sam`."""
 
+    # Containers reach moto through the Docker bridge, not loopback.
+    aws_bind_host: ClassVar[str | None] = "0.0.0.0"  # noqa: S104 - local development only
     _processes: list[subprocess.Popen[bytes]]
     _container_endpoint: str
     _sam_exit: str | None = None
@@ -240,11 +244,7 @@ class SamLocalStack(LocalStack):
             logical_id: LambdaEndpoint(spec, lambda_url)
             for logical_id, spec in tpl.functions(template).items()
         }
-        self.pollers = self._pollers(template, invokers)
-
-    def _start_moto(self, host: str, port: int) -> None:
-        # Containers reach moto through the Docker bridge, not loopback.
-        super()._start_moto("0.0.0.0", port)  # noqa: S104 - local development only
+        self.pollers = event_sources(template, invokers, self.resolved)
 
     def _sam_build(
         self, sam: str, template: Path, build_dir: Path, cache_dir: Path, overrides: list[str]

@@ -1,8 +1,8 @@
-"""The HTTP front of the local stack: a threading HTTP/1.1 server over `Gateway`."""
+"""The HTTP front of the local stack: a threading HTTP/1.1 server over `Gateway`; and the
+ports the local stack listens on."""
 
 from __future__ import annotations
 
-import logging
 import socket
 import time
 import uuid
@@ -11,12 +11,11 @@ from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from urllib.parse import urlsplit
 
+from plinth_tools.local import StackError, log
 from plinth_tools.local.docs import DevPages
 from plinth_tools.local.gateway import GatewayRequest, GatewayResult
 
-log = logging.getLogger(
-    "devstack"
-)  # not "plinth…": Powertools filters its service prefix off the root handler
+DEFAULT_HOST = "127.0.0.1"
 
 
 class Front(Protocol):
@@ -115,3 +114,23 @@ class GatewayServer(ThreadingHTTPServer):
         pages = DevPages(gateway.base_dir / "docs" / "openapi.json")
         handler = type("BoundHandler", (_Handler,), {"gateway": gateway, "pages": pages})
         super().__init__(address, handler)
+
+
+def free_port(host: str = DEFAULT_HOST) -> int:
+    """A port nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+def ensure_port_free(host: str, port: int, flag: str) -> None:
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise StackError(
+                f"port {port} on {host} is already in use; choose another with {flag} N"
+            ) from exc

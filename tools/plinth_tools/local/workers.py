@@ -1,35 +1,56 @@
-"""SQS event sources: long-poll each queue a function subscribes to in template.yaml and
-invoke it with SQS event batches, honouring `BatchSize` and `batchItemFailures` the way
-Lambda's event source mapping does (failed messages return after the visibility timeout
-and reach the DLQ after `maxReceiveCount`, through the queue's own redrive policy)."""
+"""Lambda's event sources, as template.yaml declares them: SQS queues and `rate()`
+schedules (`event_sources`).
+
+`QueuePoller` long-polls a queue and invokes the function with SQS event batches, honouring
+`BatchSize` and `batchItemFailures` the way Lambda's event source mapping does (failed
+messages return after the visibility timeout and reach the DLQ after `maxReceiveCount`,
+through the queue's own redrive policy). `ScheduledInvoker` sends EventBridge's
+'Scheduled Event' at the schedule's rate.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import threading
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import boto3
 
 from plinth_tools import template as tpl
-from plinth_tools.local.gateway import REGION
+from plinth_tools.local import StackError, log
+from plinth_tools.local.aws import ACCOUNT, REGION
+from plinth_tools.local.runtime import Invoker
+from plinth_tools.provision import Resolved
 
-log = logging.getLogger(
-    "devstack"
-)  # not "plinth…": Powertools filters its service prefix off the root handler
 
-
-class Invoker(Protocol):
-    """Runs one function: in this process (`FunctionPool`) or in a Lambda container
-    (`plinth_tools.local.sam.LambdaEndpoint`)."""
-
-    spec: tpl.FunctionSpec
-
-    def invoke(self, event: dict[str, Any], request_id: str) -> Any: ...
+def event_sources(
+    template: dict[str, Any], invokers: Mapping[str, Invoker], resolved: Resolved
+) -> list[QueuePoller | ScheduledInvoker]:
+    """A poller for every SQS event and a timer for every schedule in the template, each
+    invoking its function through `invokers` (not started)."""
+    sources: list[QueuePoller | ScheduledInvoker] = []
+    for logical_id, spec in tpl.functions(template).items():
+        sources.extend(ScheduledInvoker(invokers[logical_id], s) for s in spec.schedules)
+        for source in spec.queue_events:
+            queue_ref = source["Queue"]
+            queue_id = queue_ref["Fn::GetAtt"][0] if "Fn::GetAtt" in queue_ref else None
+            if queue_id is None:
+                raise StackError(f"{logical_id}: SQS Queue must be !GetAtt <Queue>.Arn")
+            sources.append(
+                QueuePoller(
+                    invokers[logical_id],
+                    queue_url=resolved[queue_id],
+                    queue_arn=resolved.attribute(queue_id, "Arn"),
+                    batch_size=int(source.get("BatchSize", 10)),
+                    report_failures="ReportBatchItemFailures"
+                    in (source.get("FunctionResponseTypes") or []),
+                )
+            )
+    return sources
 
 
 class QueuePoller(threading.Thread):
@@ -155,10 +176,10 @@ class ScheduledInvoker(threading.Thread):
             "id": str(uuid.uuid4()),
             "detail-type": "Scheduled Event",
             "source": "aws.events",
-            "account": "123456789012",
+            "account": ACCOUNT,
             "time": datetime.now(tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "region": REGION,
-            "resources": [f"arn:aws:events:{REGION}:123456789012:rule/{self.pool.spec.logical_id}"],
+            "resources": [f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{self.pool.spec.logical_id}"],
             "detail": {},
         }
         try:
