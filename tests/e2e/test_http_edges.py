@@ -70,6 +70,7 @@ def _raw(api, data: bytes) -> bytes:
         b"GET /v1/resources HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n" + b"X: y\r\n" * 120,
         b"GET /v1/resources HTTP/9.9\r\nHost: x\r\n\r\n",
         b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"POST /v1/resources HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     ],
 )
 def test_malformed_http_is_answered_in_the_error_shape_never_html(api, request_bytes):
@@ -104,6 +105,30 @@ def test_bearer_scheme_is_case_insensitive_over_http(api, scheme):
     )
     assert status == 200
     assert headers["Cache-Control"] == "no-store"
+
+
+def test_chunked_bodies_on_one_kept_alive_connection(api):
+    connection = _connection(api)
+    sockets = []
+    try:
+        for name in ("first", "second"):
+            chunks = [b'{"name": ', json.dumps(name).encode(), b"}"]
+            connection.request(
+                "POST",
+                "/v1/resources",
+                body=iter(chunks),
+                headers={"Authorization": f"Bearer {api.key}", "Content-Type": "application/json"},
+                encode_chunked=True,
+            )
+            response = connection.getresponse()
+            created = json.loads(response.read())
+            assert response.status == 201, created
+            assert created["name"] == name
+            assert response.getheader("Connection") is None
+            sockets.append(connection.sock)
+    finally:
+        connection.close()
+    assert sockets[0] is sockets[1]
 
 
 def test_a_burst_of_64_connections_is_answered_quickly(api):

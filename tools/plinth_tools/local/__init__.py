@@ -2,7 +2,7 @@
 emulates one part of AWS, all of it driven by template.yaml:
 
 - `gateway`: API Gateway (REST): routes, the Lambda authorizer and its cache, Gateway
-  Responses, proxy events and results; `server` puts it on HTTP, `docs` adds
+  Responses, proxy events and results; `server` puts it on HTTP (werkzeug), `docs` adds
   the OpenAPI document and Swagger UI.
 - `runtime`: Lambda: each function's warm containers, in this process.
 - `workers`: Lambda's event sources: SQS queues and `rate()` schedules.

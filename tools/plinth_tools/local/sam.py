@@ -40,7 +40,7 @@ from botocore.config import Config
 from plinth_tools import template as tpl
 from plinth_tools.local import StackError, log
 from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
-from plinth_tools.local.server import GatewayServer, free_port
+from plinth_tools.local.server import FrontServer, free_port
 from plinth_tools.local.stack import LocalStack
 from plinth_tools.local.workers import event_sources
 from plinth_tools.provision import function_environment
@@ -236,10 +236,10 @@ class SamLocalStack(LocalStack):
         _wait_until_serving(lambda_url + "/", self._processes)
         log.info("sam local: serving after %.1f s", time.monotonic() - started)
         gateway = Gateway(template, parameters.get("StageName", "local"), parameters)
-        self._server = GatewayServer(
-            (cfg.host, cfg.port), GatewayResponses(gateway, cfg.host, api_port)
+        self._server = FrontServer(
+            cfg.host, cfg.port, GatewayResponses(gateway, cfg.host, api_port)
         )
-        self.base_url = f"http://{cfg.host}:{self._server.server_address[1]}"
+        self.base_url = f"http://{cfg.host}:{self._server.port}"
         invokers = {
             logical_id: LambdaEndpoint(spec, lambda_url)
             for logical_id, spec in tpl.functions(template).items()

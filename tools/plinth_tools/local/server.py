@@ -1,21 +1,34 @@
-"""The HTTP front of the local stack: a threading HTTP/1.1 server over `Gateway`; and the
-ports the local stack listens on."""
+"""API Gateway's HTTP edge: werkzeug's threaded server, and a WSGI app that turns each
+request into a `GatewayRequest` for the emulated gateway (or for sam's thin front).
+Also the ports the local stack listens on."""
 
 from __future__ import annotations
 
 import socket
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterable
+from http import HTTPStatus
+from http.server import HTTPServer
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
+
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
+from werkzeug.wsgi import get_input_stream
 
 from plinth_tools.local import StackError, log
 from plinth_tools.local.docs import DevPages
 from plinth_tools.local.gateway import GatewayRequest, GatewayResult
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
 DEFAULT_HOST = "127.0.0.1"
+# The request's headers as sent (names as written, repeats kept: API Gateway's
+# multiValueHeaders); WSGI's HTTP_* keys upper-case names and join repeats with commas.
+RAW_HEADERS = "plinth.raw_headers"
 
 
 class Front(Protocol):
@@ -30,11 +43,77 @@ class Front(Protocol):
     ) -> GatewayResult: ...
 
 
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, like API Gateway
-    server_version = "plinth-dev"
-    gateway: ClassVar[Front]
-    pages: ClassVar[DevPages]
+class MalformedBody(Exception):
+    """A chunked body that does not follow the chunked encoding."""
+
+
+class GatewayApp:
+    """The WSGI application: each request, as API Gateway receives it, answered by the
+    front, or by the local-only pages (the OpenAPI document and Swagger UI)."""
+
+    def __init__(self, front: Front) -> None:
+        self.front = front
+        self.pages = DevPages(front.base_dir / "docs" / "openapi.json")
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        request = gateway_request(environ)
+        host = str(environ.get("HTTP_HOST", ""))
+        result = self.pages.answer(request.method, request.path, host)
+        if result is None:
+            result = self.front.handle(request)
+        start_response(status_line(result.status), response_headers(result))
+        elapsed = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.1fms", request.method, request.path, result.status, elapsed)
+        return [result.body]
+
+
+def gateway_request(environ: WSGIEnvironment) -> GatewayRequest:
+    # The target as sent: API Gateway's `path` keeps its percent-escapes (PATH_INFO not).
+    target = urlsplit(str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "/"))
+    headers = environ.get(RAW_HEADERS)
+    if headers is None:  # another WSGI server, or werkzeug's test client
+        headers = list(EnvironHeaders(environ).items())
+    try:
+        # The whole body, chunked or not: a keep-alive connection's next request follows it.
+        body = get_input_stream(environ).read()
+    except (ConnectionError, TimeoutError):
+        raise
+    except OSError as exc:  # werkzeug's dechunking
+        raise MalformedBody(str(exc)) from exc
+    return GatewayRequest(
+        method=str(environ["REQUEST_METHOD"]),
+        path=target.path,
+        query=target.query,
+        headers=headers,
+        body=body,
+        source_ip=str(environ.get("REMOTE_ADDR") or DEFAULT_HOST),
+    )
+
+
+def status_line(status: int) -> str:
+    try:
+        return f"{status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"{status} Unknown"
+
+
+def response_headers(result: GatewayResult) -> list[tuple[str, str]]:
+    """The result's headers (repeats kept), with its own Content-Length; the connection
+    is the server's business."""
+    headers = [
+        (k, v) for k, v in result.headers if k.lower() not in ("content-length", "connection")
+    ]
+    headers.append(("Content-Length", str(len(result.body))))
+    return headers
+
+
+class _Handler(WSGIRequestHandler):
+    server: FrontServer
+
+    @property
+    def server_version(self) -> str:  # type: ignore[override]  # as werkzeug's own
+        return "plinth-dev"
 
     def setup(self) -> None:
         super().setup()
@@ -42,78 +121,70 @@ class _Handler(BaseHTTPRequestHandler):
         # the client's delayed ACK add ~40 ms to every keep-alive response.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def _read_body(self) -> bytes:
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    self.rfile.readline()
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length > 0 else b""
+    def make_environ(self) -> WSGIEnvironment:
+        environ = super().make_environ()
+        environ[RAW_HEADERS] = list(self.headers.items())
+        return environ
 
-    def _serve(self) -> None:
-        started = time.perf_counter()
-        target = urlsplit(self.path)
-        request = GatewayRequest(
-            method=self.command,
-            path=target.path,
-            query=target.query,
-            headers=list(self.headers.items()),
-            body=self._read_body(),
-            source_ip=self.client_address[0],
-        )
-        page = self.pages.answer(request.method, request.path, self.headers.get("Host", ""))
-        self._write(page or self.gateway.handle(request), started)
+    def run_wsgi(self) -> None:
+        """werkzeug's answers every request with `Connection: close`, then drains the socket
+        for 10 ms; API Gateway keeps connections alive, and so does this server (the app
+        reads every body whole, so the next request line comes next)."""
+        answer: list[Any] = []
 
-    def _write(self, result: GatewayResult, started: float) -> None:
-        self.send_response(result.status)
-        for name, value in result.headers:
-            if name.lower() not in ("content-length", "connection"):
-                self.send_header(name, value)
-        self.send_header("Content-Length", str(len(result.body)))
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            del exc_info
+            answer[:] = [int(status.split(" ", 1)[0]), headers]
+            return None
+
+        try:
+            body = b"".join(self.server.app(self.make_environ(), start_response))
+        except MalformedBody:
+            self.send_error(400)
+            return
+        self._write(answer[0], answer[1], body)
+
+    def _write(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(result.body)
-        elapsed = (time.perf_counter() - started) * 1000
-        target = urlsplit(self.path or "")
-        log.info("%s %s %d %.1fms", self.command, target.path, result.status, elapsed)
-
-    # The stdlib dispatches on do_<METHOD> and answers any other method with a 501 HTML
-    # page. API Gateway routes every method, known or not (TRACE, CONNECT, BREW), and
-    # answers one it has no route for like an unknown route: so does the gateway here.
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("do_"):
-            return self._serve
-        raise AttributeError(name)
+            self.wfile.write(body)
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Malformed HTTP (bad request line, headers too long): the gateway's default
-        response for that status, in the error shape; never the stdlib's HTML page."""
+        response for that status, in the error shape; never an HTML page."""
         del message, explain
-        started = time.perf_counter()
         kind = "DEFAULT_4XX" if code < 500 else "DEFAULT_5XX"
+        result = self.server.front.gateway_response(kind, str(uuid.uuid4()), status=code)
         self.close_connection = True
-        self._write(self.gateway.gateway_response(kind, str(uuid.uuid4()), status=code), started)
+        self._write(result.status, response_headers(result), result.body)
+        log.info("%s %s %d", self.command or "-", getattr(self, "path", "-"), result.status)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The app logs one line per request."""
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Silence the stdlib's access log: `_serve` logs one line per request."""
+        """No werkzeug access log or error lines either."""
 
 
-class GatewayServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
+class FrontServer(ThreadedWSGIServer):
+    """A thread per connection, HTTP/1.1 with keep-alive."""
+
     # listen() backlog: the stdlib's 5 left a burst of connections waiting for SYN
     # retransmits (1 s, 3 s, 7 s, ...); a thread per connection takes them from here.
     request_queue_size = 1024
 
-    def __init__(self, address: tuple[str, int], gateway: Front) -> None:
-        pages = DevPages(gateway.base_dir / "docs" / "openapi.json")
-        handler = type("BoundHandler", (_Handler,), {"gateway": gateway, "pages": pages})
-        super().__init__(address, handler)
+    def __init__(self, host: str, port: int, front: Front) -> None:
+        self.front = front
+        super().__init__(host, port, GatewayApp(front), handler=_Handler)
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        # Not werkzeug's, which swallows KeyboardInterrupt: Ctrl-C is the stack's to handle.
+        HTTPServer.serve_forever(self, poll_interval)
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:

@@ -21,7 +21,7 @@ from plinth_tools.local import StackError, log
 from plinth_tools.local.aws import LocalAws
 from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.runtime import apply_function_environment
-from plinth_tools.local.server import DEFAULT_HOST, GatewayServer, ensure_port_free
+from plinth_tools.local.server import DEFAULT_HOST, FrontServer, ensure_port_free
 from plinth_tools.local.workers import QueuePoller, ScheduledInvoker, event_sources
 from plinth_tools.provision import Resolved
 
@@ -48,7 +48,7 @@ class LocalStack:
     aws: LocalAws = field(default_factory=LocalAws)
     resolved: Resolved = field(default_factory=Resolved)
     pollers: list[QueuePoller | ScheduledInvoker] = field(default_factory=list)
-    _server: GatewayServer | None = None
+    _server: FrontServer | None = None
     # Where moto listens: `config.host` (loopback), unless containers must reach it.
     aws_bind_host: ClassVar[str | None] = None
 
@@ -101,8 +101,8 @@ class LocalStack:
             parameters,
             base_dir=cfg.template_path.parent,
         )
-        self._server = GatewayServer((cfg.host, cfg.port), gateway)
-        self.base_url = f"http://{cfg.host}:{self._server.server_address[1]}"
+        self._server = FrontServer(cfg.host, cfg.port, gateway)
+        self.base_url = f"http://{cfg.host}:{self._server.port}"
         self.pollers = event_sources(template, gateway.pools, self.resolved)
 
     def _parameters(self, template: dict[str, Any]) -> dict[str, str]:
