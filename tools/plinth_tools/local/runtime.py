@@ -34,7 +34,8 @@ class Invoker(Protocol):
 # attribute (`BaseRouter.current_event`): right in Lambda, where a process serves one
 # invocation at a time, but shared by the resolvers of every container of this process.
 # Invocations of API (resolver) functions therefore take turns here; authorizers and
-# workers don't. The lock goes once `plinth.api.create_app` keeps them per request.
+# workers don't. The lock goes once `plinth.api.create_app` keeps them on each resolver
+# (docs/decisions.md: measured, that beats a process per container).
 _RESOLVERS = threading.Lock()
 
 
