@@ -1,7 +1,5 @@
 """Scheduled sweeper: re-enqueue jobs stuck in pending, fail jobs whose worker vanished."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-    from plinth.logic.jobs import JobServices
+    from plinth.logic.jobs import JobServices, WorkerConfig
     from plinth.ports import Counter, KeyStore, ResourceStore, WorkspaceStore
 
 
@@ -112,6 +112,17 @@ class Container:
             queue=SqsJobQueue(self.sqs, self.settings.jobs_queue_url),
             store=S3JobStore(self.s3, self.settings.jobs_bucket),
             resources=self.resources,
+        )
+
+    def worker_config(self, lease_ms: int) -> WorkerConfig:
+        """The job worker's limits from settings; `lease_ms` from the invocation's time."""
+        from plinth.logic.jobs import WorkerConfig
+
+        return WorkerConfig(
+            margin_ms=self.settings.job_time_margin_ms,
+            lease_ms=lease_ms,
+            max_receive_count=self.settings.max_receive_count,
+            part_bytes=self.settings.export_part_bytes,
         )
 
     def signing_key(self) -> bytes:

@@ -34,7 +34,7 @@ class InMemoryResources:
         try:
             return self.items[(workspace_id, resource_id)]
         except KeyError:
-            raise NotFound("No such resource.", param="id") from None
+            raise NotFound("No such resource.") from None
 
     def update(
         self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
@@ -98,7 +98,7 @@ class InMemoryJobs:
         try:
             return self.items[(workspace_id, job_id)]
         except KeyError:
-            raise NotFound("No such job.", param="id") from None
+            raise NotFound("No such job.") from None
 
     def list(
         self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None

@@ -49,7 +49,7 @@ class DynamoJobRepository:
                 TableName=self._table, Key=self._key(workspace_id, job_id), ConsistentRead=True
             )
         if "Item" not in response:
-            raise NotFound(_NOT_FOUND, param="id")
+            raise NotFound(_NOT_FOUND)
         return Job.from_item(from_attributes(response["Item"]))
 
     def list(
