@@ -8,6 +8,11 @@ uv's cache at the locked version). It imports the handler module, checks the han
 callable, and fails if any module came from anywhere else but the standard library.
 Build for this machine's architecture (`make build ARCH=x86_64` on x86_64): wheels for
 another one cannot load here.
+
+It then measures each handler's cold import as built, against `import boto3` and against
+the floor of the design card's stack (boto3, pydantic with one model, Powertools logger,
+metrics and event handler) in the same run: interleaved rounds, medians. It fails when a
+function costs more than `FLOOR_BUDGET` times the floor: the part Plinth's own code adds.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import sysconfig
@@ -50,6 +56,29 @@ print(json.dumps({
     "outside": outside,
     "site": [p for p in sys.path if "site-packages" in p and not p.startswith(tuple(roots))],
 }))
+"""
+
+
+# A function may cost at most this much more than the floor (docs/performance.md).
+FLOOR_BUDGET = 1.25
+ROUNDS = 5
+_TIMED_IMPORT = """
+import importlib, sys, time
+sys.path[:0] = sys.argv[2:]
+started = time.perf_counter()
+importlib.import_module(sys.argv[1])
+print((time.perf_counter() - started) * 1000)
+"""
+_FLOOR = """
+import sys, time
+sys.path[:0] = sys.argv[1:]
+started = time.perf_counter()
+import boto3, pydantic
+import aws_lambda_powertools.logging, aws_lambda_powertools.metrics
+import aws_lambda_powertools.event_handler
+class One(pydantic.BaseModel):
+    x: int
+print((time.perf_counter() - started) * 1000)
 """
 
 
@@ -140,17 +169,70 @@ def check(
     return reports
 
 
+def cold_start(
+    build: Path = BUILD, runtime: Path | None = None, rounds: int = ROUNDS
+) -> dict[str, float]:
+    """Median import ms of `boto3`, `floor` and each function's handler, as built."""
+    runtime = runtime or runtime_boto3()
+    template = tpl.load_template(build / "template.yaml")
+    (layer,) = tpl.resources_of_type("AWS::Serverless::LayerVersion", template).values()
+    layer_python = str(build / layer["Properties"]["ContentUri"] / "python")
+    interpreter = sysconfig.get_config_var("BINDIR") + "/python3"
+    probes: dict[str, tuple[list[str], dict[str, str], Path]] = {
+        "boto3": (["-c", _TIMED_IMPORT, "boto3", str(runtime)], {}, build),
+        "floor": (["-c", _FLOOR, layer_python, str(runtime)], {}, build),
+    }
+    for spec in tpl.functions(template).values():
+        module = spec.handler.rpartition(".")[0]
+        roots = [str(build / spec.code_uri), layer_python, str(runtime)]
+        probes[spec.logical_id] = (
+            ["-c", _TIMED_IMPORT, module, *roots],
+            lambda_environment(spec),
+            build / spec.code_uri,
+        )
+    samples: dict[str, list[float]] = {name: [] for name in probes}
+    for _ in range(rounds):  # interleaved, so a busy moment costs every probe alike
+        for name, (args, env, cwd) in probes.items():
+            done = subprocess.run(  # noqa: S603 - our interpreter, our probe
+                [interpreter, "-I", "-S", *args],
+                capture_output=True,
+                text=True,
+                env=env or {"PATH": os.defpath},
+                cwd=cwd,
+                check=True,
+            )
+            samples[name].append(float(done.stdout.strip().splitlines()[-1]))
+    return {name: round(statistics.median(values), 1) for name, values in samples.items()}
+
+
 def main() -> int:
     if not (BUILD / "template.yaml").exists():
         sys.stderr.write("no build: run `make build ARCH=<this machine>` first\n")
         return 2
-    reports = check(runtime=runtime_boto3())
+    runtime = runtime_boto3()
+    reports = check(runtime=runtime)
     for report in reports:
         sys.stdout.write(f"{'ok ' if report.ok else 'FAIL'} {report.function}: {report.detail}\n")
     if not all(r.ok for r in reports):
         sys.stdout.write(f"(this machine is {platform.machine()}: build with a matching ARCH)\n")
         return 1
-    return 0
+    medians = cold_start(runtime=runtime)
+    boto3_ms, floor_ms = medians.pop("boto3"), medians.pop("floor")
+    sys.stdout.write(
+        f"cold import, median of {ROUNDS}: boto3 {boto3_ms} ms; "
+        f"floor {floor_ms} ms ({floor_ms / boto3_ms:.2f}x boto3)\n"
+    )
+    over = []
+    for function, ms in medians.items():
+        to_floor = ms / floor_ms
+        verdict = "ok " if to_floor <= FLOOR_BUDGET else "FAIL"
+        sys.stdout.write(
+            f"{verdict} {function}: {ms} ms = {ms / boto3_ms:.2f}x boto3, "
+            f"{to_floor:.2f}x floor (budget {FLOOR_BUDGET}x)\n"
+        )
+        if to_floor > FLOOR_BUDGET:
+            over.append(function)
+    return 1 if over else 0
 
 
 if __name__ == "__main__":
