@@ -486,3 +486,20 @@ def test_sweeper_handler_emits_the_stuck_job_metrics_its_alarm_watches(api, jobs
         == tpl.functions()["JobsSweeperFunction"].environment["POWERTOOLS_SERVICE_NAME"]
     )
     assert jobs.get(lost["id"]).body["error"]["code"] == "worker_lost"
+
+
+def test_each_job_message_names_its_workspace_as_the_fair_queue_tenant(jobs):
+    """MessageGroupId on a standard queue = SQS fair queues: one workspace's backlog
+    cannot delay another's jobs (docs/performance.md §3.3)."""
+    ours = jobs.export(workspace="ws_alpha")
+    theirs = jobs.export(workspace="ws_beta")
+    assert ours.status == theirs.status == 202
+    got = jobs.sqs.receive_message(
+        QueueUrl=jobs.names["JobsQueue"],
+        MaxNumberOfMessages=10,
+        MessageSystemAttributeNames=["MessageGroupId"],
+    )
+    tenants = {
+        json.loads(m["Body"])["jobId"]: m["Attributes"]["MessageGroupId"] for m in got["Messages"]
+    }
+    assert tenants == {ours.body["id"]: "ws_alpha", theirs.body["id"]: "ws_beta"}
