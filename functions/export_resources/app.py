@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from plinth.api import BodyMode, create_app, current_caller, handle
 from plinth.container import container
 from plinth.jobs_api import accepted
-from plinth.logic.jobs import submit_export
+from plinth.logic.jobs.submit import submit_export
 from plinth.models.auth import Scope
 from plinth.models.job import ExportRequest, JobResponse
 from plinth.observability import logger, metrics

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from plinth.api import create_app, current_caller, handle, json_response
 from plinth.container import container
 from plinth.jobs_api import job_json
-from plinth.logic.jobs import get_job
+from plinth.logic.jobs.read import get_job
 from plinth.models.auth import Scope
 from plinth.models.job import JobResponse
 from plinth.observability import logger, metrics

@@ -17,7 +17,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.container import container
-from plinth.logic.jobs import WorkerConfig, process_message
+from plinth.logic.jobs.worker import WorkerConfig, process_message
 from plinth.models.job import JobMessage
 from plinth.observability import logger, metrics
 

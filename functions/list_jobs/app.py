@@ -13,7 +13,7 @@ from pydantic.json_schema import SkipJsonSchema
 from plinth.api import create_app, current_caller, handle, json_response
 from plinth.container import container
 from plinth.jobs_api import job_response
-from plinth.logic.jobs import list_jobs
+from plinth.logic.jobs.read import list_jobs
 from plinth.models.auth import Scope
 from plinth.models.job import JobList, JobStatusFilter
 from plinth.models.types import PageLimit

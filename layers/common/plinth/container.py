@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-    from plinth.logic.jobs import JobServices
+    from plinth.logic.jobs.common import JobServices
     from plinth.ports import Counter, KeyStore, ResourceStore, WorkspaceStore
 
 
@@ -102,7 +102,7 @@ class Container:
     @cached_property
     def jobs(self) -> JobServices:
         # Imported here: the resource functions never load the jobs modules (~14 ms).
-        from plinth.logic.jobs import JobServices
+        from plinth.logic.jobs.common import JobServices
         from plinth.repositories.blobs import S3JobStore
         from plinth.repositories.jobs import DynamoJobRepository
         from plinth.repositories.queue import SqsJobQueue

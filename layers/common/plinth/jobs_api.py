@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler import Response
 
 from plinth.api import json_response
 from plinth.container import container
-from plinth.logic.jobs import JobServices, result_view
+from plinth.logic.jobs.common import JobServices
+from plinth.logic.jobs.read import result_view
 from plinth.models.job import Job, JobResponse
 
 
