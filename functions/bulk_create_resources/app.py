@@ -4,7 +4,7 @@ from plinth.http.body import JsonBody
 from plinth.http.dependencies import CurrentCaller
 from plinth.http.endpoint import Endpoint, Response, Success
 from plinth.http.jobs import Jobs
-from plinth.logic.jobs import submit_bulk
+from plinth.logic.jobs.submit import submit_bulk
 from plinth.models.auth import Scope
 from plinth.models.job import BulkCreateRequest, JobResponse
 

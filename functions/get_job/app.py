@@ -3,7 +3,7 @@
 from plinth.http.dependencies import CurrentCaller
 from plinth.http.endpoint import Endpoint, Response, Success
 from plinth.http.jobs import Jobs
-from plinth.logic.jobs import get_job
+from plinth.logic.jobs.read import get_job
 from plinth.models.auth import Scope
 from plinth.models.job import JobResponse
 

@@ -6,7 +6,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.container import container
-from plinth.logic.jobs import sweep
+from plinth.logic.jobs.sweeper import sweep
 from plinth.observability import logger, metrics
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from plinth.http.errors import STATUS
-from plinth.logic.jobs import Outcome
+from plinth.logic.jobs.worker import Outcome
 from plinth_tools import template as tpl
 from plinth_tools.sam_translate import translate
 

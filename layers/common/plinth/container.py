@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-    from plinth.logic.jobs import JobServices, WorkerConfig
+    from plinth.logic.jobs.common import JobServices
+    from plinth.logic.jobs.worker import WorkerConfig
     from plinth.ports import Counter, KeyStore, ResourceStore, WorkspaceStore
 
 
@@ -106,7 +107,7 @@ class Container:
     @cached_property
     def jobs(self) -> JobServices:
         # Imported here: the resource functions never load the jobs modules (~14 ms).
-        from plinth.logic.jobs import JobServices
+        from plinth.logic.jobs.common import JobServices
         from plinth.repositories.blobs import S3JobStore
         from plinth.repositories.jobs import DynamoJobRepository
         from plinth.repositories.queue import SqsJobQueue
@@ -120,7 +121,7 @@ class Container:
 
     def worker_config(self, lease_ms: int) -> WorkerConfig:
         """The job worker's limits from settings; `lease_ms` from the invocation's time."""
-        from plinth.logic.jobs import WorkerConfig
+        from plinth.logic.jobs.worker import WorkerConfig
 
         return WorkerConfig(
             margin_ms=self.settings.job_time_margin_ms,

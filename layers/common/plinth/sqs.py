@@ -1,5 +1,5 @@
 """The job queue's SQS records, as the worker function receives them: one record is one
-step of one job (`plinth.logic.jobs.process_message`).
+step of one job (`plinth.logic.jobs.worker.process_message`).
 
 Powertools' BatchProcessor reports partial batch failures: a failed record returns to the
 queue; after maxReceiveCount it goes to the DLQ, and on that last receive the job is
@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.container import container
-from plinth.logic.jobs import process_message
+from plinth.logic.jobs.worker import process_message
 from plinth.models.job import JobMessage
 from plinth.observability import metrics
 

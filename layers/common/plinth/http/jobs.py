@@ -11,7 +11,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic.json_schema import SkipJsonSchema
 
 from plinth.container import container
-from plinth.logic.jobs import JobServices, list_jobs, result_view
+from plinth.logic.jobs.common import JobServices
+from plinth.logic.jobs.read import list_jobs, result_view
 from plinth.models.job import Job, JobList, JobResponse, JobStatus, JobStatusFilter
 
 
