@@ -17,9 +17,9 @@ def main() -> int:
     if not (BUILD / "template.yaml").exists():
         print(json.dumps({"bench": "cold import", "error": "no build: make build ARCH=<host>"}))
         return 1
-    medians = cold_start()
-    boto3_ms, floor_ms = medians["boto3"], medians["floor"]
-    for module, ms in medians.items():
+    best = cold_start()
+    boto3_ms, floor_ms = best["boto3"], best["floor"]
+    for module, ms in best.items():
         row = {
             "bench": "cold import",
             "module": module,
