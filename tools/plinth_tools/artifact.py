@@ -59,8 +59,10 @@ print(json.dumps({
 """
 
 
-# A function may cost at most this much more than the floor (docs/performance.md).
-FLOOR_BUDGET = 1.3
+# A function may cost at most this much more than the floor (docs/performance.md §6):
+# measured 1.0-1.2x on this machine; the margin absorbs a loaded CI machine. What each
+# function loads is pinned exactly by tests/unit/test_cold_start_imports.py.
+FLOOR_BUDGET = 1.5
 ROUNDS = 7
 _TIMED_IMPORT = """
 import importlib, sys, time
