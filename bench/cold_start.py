@@ -2,13 +2,16 @@
 machine first): a fresh isolated interpreter imports the handler with the artifact's
 layout and .pyc (plinth_tools.artifact), against `import boto3` and the floor of the
 design card's stack (boto3, pydantic, Powertools logger/metrics/event handler) in the
-same run, since the machine's speed varies.
+same run, since the machine's speed varies. `--baseline DIR` also times another build's
+functions in the same rounds (a before/after: build an older commit in a worktree).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from pathlib import Path
 
 from plinth_tools.artifact import BUILD, cold_start
 
@@ -17,7 +20,9 @@ def main() -> int:
     if not (BUILD / "template.yaml").exists():
         print(json.dumps({"bench": "cold import", "error": "no build: make build ARCH=<host>"}))
         return 1
-    best = cold_start()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", type=Path, help="another .aws-sam/build to compare")
+    best = cold_start(baseline=parser.parse_args().baseline)
     boto3_ms, floor_ms = best["boto3"], best["floor"]
     for module, ms in best.items():
         row = {

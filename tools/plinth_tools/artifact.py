@@ -28,6 +28,7 @@ import sysconfig
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from plinth_tools import template as tpl
 
@@ -171,27 +172,38 @@ def check(
     return reports
 
 
+def _layer_python(build: Path, template: dict[str, Any]) -> str:
+    (layer,) = tpl.resources_of_type("AWS::Serverless::LayerVersion", template).values()
+    return str(build / layer["Properties"]["ContentUri"] / "python")
+
+
 def cold_start(
-    build: Path = BUILD, runtime: Path | None = None, rounds: int = ROUNDS
+    build: Path = BUILD,
+    runtime: Path | None = None,
+    rounds: int = ROUNDS,
+    baseline: Path | None = None,
 ) -> dict[str, float]:
-    """Best-of-rounds import ms of `boto3`, `floor` and each function's handler, as built."""
+    """Best-of-rounds import ms of `boto3`, `floor` and each function's handler, as built;
+    with `baseline` (another build, say of an older commit), each function of that build
+    too, as `<function> (baseline)`, in the same interleaved rounds."""
     runtime = runtime or runtime_boto3()
     template = tpl.load_template(build / "template.yaml")
-    (layer,) = tpl.resources_of_type("AWS::Serverless::LayerVersion", template).values()
-    layer_python = str(build / layer["Properties"]["ContentUri"] / "python")
     interpreter = sysconfig.get_config_var("BINDIR") + "/python3"
     probes: dict[str, tuple[list[str], dict[str, str], Path]] = {
         "boto3": (["-c", _TIMED_IMPORT, "boto3", str(runtime)], {}, build),
-        "floor": (["-c", _FLOOR, layer_python, str(runtime)], {}, build),
+        "floor": (["-c", _FLOOR, _layer_python(build, template), str(runtime)], {}, build),
     }
-    for spec in tpl.functions(template).values():
-        module = spec.handler.rpartition(".")[0]
-        roots = [str(build / spec.code_uri), layer_python, str(runtime)]
-        probes[spec.logical_id] = (
-            ["-c", _TIMED_IMPORT, module, *roots],
-            lambda_environment(spec),
-            build / spec.code_uri,
-        )
+    builds = {"": build} | ({" (baseline)": baseline} if baseline else {})
+    for suffix, root in builds.items():
+        built = tpl.load_template(root / "template.yaml")
+        for spec in tpl.functions(built).values():
+            module = spec.handler.rpartition(".")[0]
+            roots = [str(root / spec.code_uri), _layer_python(root, built), str(runtime)]
+            probes[spec.logical_id + suffix] = (
+                ["-c", _TIMED_IMPORT, module, *roots],
+                lambda_environment(spec),
+                root / spec.code_uri,
+            )
     samples: dict[str, list[float]] = {name: [] for name in probes}
     for _ in range(rounds):  # interleaved, so a busy moment costs every probe alike
         for name, (args, env, cwd) in probes.items():
