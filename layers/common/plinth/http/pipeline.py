@@ -9,6 +9,7 @@ with `X-Request-Id`, the security headers and the rate-limit fields.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -17,6 +18,7 @@ from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.container import container
@@ -78,9 +80,38 @@ def _count_success(endpoint: Endpoint) -> Any:
     return middleware
 
 
-def create_app(endpoint: Endpoint) -> APIGatewayRestResolver:
+class Resolver(APIGatewayRestResolver):
+    """Powertools keeps the current event and Lambda context on a class attribute that
+    every resolver in the process shares: harmless in Lambda (one request per process),
+    but the local stack runs each warm container's module in one process. This resolver
+    keeps them on itself, so different containers resolve at the same time, each seeing
+    its own request (a container still serves one request at a time, as in Lambda)."""
+
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        self._own_event = self._to_proxy_event(dict(event))
+        self._own_context = context
+        return super().resolve(event, context)
+
+    @property  # type: ignore[override]
+    def current_event(self) -> BaseProxyEvent:
+        return self._own_event
+
+    @current_event.setter
+    def current_event(self, value: BaseProxyEvent) -> None:
+        self._own_event = value
+
+    @property
+    def lambda_context(self) -> LambdaContext:
+        return self._own_context
+
+    @lambda_context.setter
+    def lambda_context(self, value: LambdaContext) -> None:
+        self._own_context = value
+
+
+def create_app(endpoint: Endpoint) -> Resolver:
     """The endpoint's resolver: validation, its middlewares and the shared error mapping."""
-    app = APIGatewayRestResolver(enable_validation=True)
+    app = Resolver(enable_validation=True)
     middlewares = [_unknown_query(endpoint)]
     if endpoint.method == "POST":
         # Imported here: only the POST functions load Powertools idempotency.
