@@ -65,7 +65,10 @@ sam-local-deps: tools ## Docker (installed and started where root and apt allow)
 openapi: install ## regenerate docs/openapi.json from the code
 	$(RUN) plinth openapi
 
-bench: install ## benchmarks, one table: cold start, AWS calls, local latency, jobs (each bench/*.py runs alone too)
+HOST_ARCH := $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
+
+bench: install ## benchmarks, one table: cold start (as built for this machine), AWS calls, local latency, jobs
+	$(MAKE) --no-print-directory build ARCH=$(HOST_ARCH) >/dev/null
 	$(RUN) python bench/report.py
 
 tools: ## install sam and checkov as uv tools (each in its own environment)
@@ -80,7 +83,7 @@ build: tools ## sam build (ARCH=x86_64 overrides Architecture), then precompile 
 	$(SAM_PATH) $(SAM_ENV) sam build $(if $(ARCH),--parameter-overrides Architecture=$(ARCH))
 	$(UV_PYTHON) -m compileall -q -j0 --invalidation-mode unchecked-hash .aws-sam/build
 
-test-artifact: ## import every built handler as Lambda lays it out (after make build ARCH=<this machine>)
+test-artifact: ## import every built handler as Lambda lays it out, and hold each cold import to its budget (after make build ARCH=<this machine>)
 	$(RUN) python -m plinth_tools.artifact
 
 deploy: tools ## sam build + sam deploy --config-env $(ENV) (samconfig.toml: dev or prod)

@@ -1,69 +1,40 @@
-"""Cold-start import cost of each function (`make bench`): a fresh interpreter imports the
-handler module (with .pyc, as `make build` ships them); compared with `import boto3` in
-the same run, since the machine's speed varies.
+"""Cold-start import cost of each function as built (`make bench` builds for this
+machine first): a fresh isolated interpreter imports the handler with the artifact's
+layout and .pyc (plinth_tools.artifact), against `import boto3` and the floor of the
+design card's stack (boto3, pydantic, Powertools logger/metrics/event handler) in the
+same run, since the machine's speed varies. `--baseline DIR` also times another build's
+functions in the same rounds (a before/after: build an older commit in a worktree).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
-import statistics
-import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-RUNS = 5
-_PROBE = """
-import importlib.util, sys, time
-started = time.perf_counter()
-if sys.argv[1] == "boto3":
-    import boto3
-else:
-    spec = importlib.util.spec_from_file_location("app", sys.argv[1])
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-print((time.perf_counter() - started) * 1000)
-"""
+from plinth_tools.artifact import BUILD, cold_start
 
 
-def _median_ms(target: str) -> float:
-    samples = [
-        float(
-            subprocess.run(
-                [sys.executable, "-c", _PROBE, target],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-            ).stdout
-        )
-        for _ in range(RUNS)
-    ]
-    return round(statistics.median(samples), 1)
-
-
-def main() -> None:
-    subprocess.run(
-        [sys.executable, "-m", "compileall", "-q", str(ROOT / "layers"), str(ROOT / "functions")],
-        check=True,
-    )
-    baseline = _median_ms("boto3")
-    print(
-        json.dumps({"bench": "cold import", "module": "boto3", "ms": baseline, "ratioToBoto3": 1.0})
-    )
-    for app in sorted((ROOT / "functions").glob("*/app.py")):
-        ms = _median_ms(str(app))
-        print(
-            json.dumps(
-                {
-                    "bench": "cold import",
-                    "module": app.parent.name,
-                    "ms": ms,
-                    "ratioToBoto3": round(ms / baseline, 2),
-                }
-            )
-        )
+def main() -> int:
+    if not (BUILD / "template.yaml").exists():
+        print(json.dumps({"bench": "cold import", "error": "no build: make build ARCH=<host>"}))
+        return 1
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", type=Path, help="another .aws-sam/build to compare")
+    best = cold_start(baseline=parser.parse_args().baseline)
+    boto3_ms, floor_ms = best["boto3"], best["floor"]
+    for module, ms in best.items():
+        row = {
+            "bench": "cold import",
+            "module": module,
+            "ms": ms,
+            "ratioToBoto3": round(ms / boto3_ms, 2),
+            "ratioToFloor": round(ms / floor_ms, 2),
+        }
+        print(json.dumps(row))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

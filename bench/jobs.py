@@ -46,7 +46,7 @@ def _configure() -> Any:
 def child(kind: str, workspace: str) -> None:
     resolved, tpl = _configure()
     from plinth.container import container
-    from plinth.logic import jobs as jobs_logic
+    from plinth.logic.jobs.submit import submit_bulk, submit_export
     from plinth.models.job import BulkCreateRequest, ExportRequest
     from plinth_tools.budgets import counting_aws_calls
     from plinth_tools.local.runtime import FunctionPool
@@ -57,9 +57,9 @@ def child(kind: str, workspace: str) -> None:
         body = BulkCreateRequest.model_validate(
             {"resources": [{"name": f"r{i}", "metadata": {"i": str(i)}} for i in range(1000)]}
         )
-        job = jobs_logic.submit_bulk(workspace, body, svc)
+        job = submit_bulk(workspace, body, svc)
     else:
-        job = jobs_logic.submit_export(workspace, ExportRequest(), svc)
+        job = submit_export(workspace, ExportRequest(), svc)
     pool = FunctionPool(tpl.functions()["JobsWorkerFunction"])
     poller = QueuePoller(
         pool,

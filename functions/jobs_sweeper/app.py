@@ -1,14 +1,12 @@
 """Scheduled sweeper: re-enqueue jobs stuck in pending, fail jobs whose worker vanished."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.container import container
-from plinth.logic.jobs import sweep
+from plinth.logic.jobs.sweeper import sweep
 from plinth.observability import logger, metrics
 
 

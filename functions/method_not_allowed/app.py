@@ -5,14 +5,12 @@ template.yaml routes each such (path, method) here explicitly, after the authori
 is looked at, so the method is refused whatever they hold.
 """
 
-from __future__ import annotations
-
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from plinth.api import refuse_method
+from plinth.http.methods import refuse_method
 from plinth.observability import logger, metrics
 
 

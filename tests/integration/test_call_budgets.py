@@ -23,7 +23,7 @@ from tests.support import fresh_dependencies
 # Small parts so the export crosses several part boundaries (tests/conftest.py lowers
 # moto's minimum part size); in AWS a part is 5 MiB.
 PART_BYTES = 64 * 1024
-EXPORT_PAGE = 1000  # plinth.logic.jobs.EXPORT_PAGE_SIZE
+EXPORT_PAGE = 1000  # plinth.logic.jobs.worker.EXPORT_PAGE_SIZE
 RATE = {"dynamodb:UpdateItem": 1}  # the rate limiter's one UpdateItem on every API call
 
 

@@ -221,7 +221,7 @@ def test_cursor_secret_unavailable_is_503(api, monkeypatch):
 
 
 def _refused_methods():
-    from plinth.routes import ALLOWED_METHODS
+    from plinth.http.methods import ALLOWED_METHODS
 
     every = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
     for path, allowed in ALLOWED_METHODS.items():

@@ -9,8 +9,10 @@ import boto3
 import pytest
 
 from plinth.container import container
-from plinth.logic import jobs as jobs_logic
+from plinth.logic.jobs.sweeper import sweep
+from plinth.logic.jobs.worker import Outcome, WorkerConfig, process_message
 from plinth.models.job import JobMessage
+from plinth.timeutil import now_ms
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from plinth_tools.local.runtime import FunctionPool
@@ -206,18 +208,16 @@ def test_duplicate_message_while_another_worker_holds_the_lease_does_nothing(api
     job = jobs.bulk(_items(3)).body
     svc = container().jobs
     stored = svc.jobs.get("ws_alpha", job["id"])
-    svc.jobs.claim(stored, "live-worker", jobs_logic.now_ms(), lease_ms=60_000)
-    outcome = jobs_logic.process_message(
+    svc.jobs.claim(stored, "live-worker", now_ms(), lease_ms=60_000)
+    outcome = process_message(
         JobMessage(jobId=job["id"], workspaceId="ws_alpha"),
         receive_count=1,
         owner="second",
         remaining_ms=lambda: 100_000,
         svc=svc,
-        config=jobs_logic.WorkerConfig(
-            margin_ms=1, lease_ms=1000, max_receive_count=3, part_bytes=1024
-        ),
+        config=WorkerConfig(margin_ms=1, lease_ms=1000, max_receive_count=3, part_bytes=1024),
     )
-    assert outcome is jobs_logic.Outcome.HELD_ELSEWHERE
+    assert outcome is Outcome.HELD_ELSEWHERE
     assert _all_resources(api) == []
 
 
@@ -413,7 +413,7 @@ def test_sweeper_reenqueues_stale_pending_and_fails_lost_workers(api, jobs):
     lost_job = svc.jobs.get("ws_alpha", lost["id"])
     svc.jobs.claim(lost_job, "vanished", lost_job.created_at, lease_ms=1)
     created = svc.jobs.get("ws_alpha", stale["id"]).created_at
-    report = jobs_logic.sweep(
+    report = sweep(
         svc,
         pending_grace_ms=60_000,
         stale_after_ms=120_000,
@@ -432,7 +432,7 @@ def test_sweeper_leaves_recent_pending_jobs_alone(api, jobs):
     svc = container().jobs
     job = jobs.bulk(_items(1)).body
     created = svc.jobs.get("ws_alpha", job["id"]).created_at
-    report = jobs_logic.sweep(
+    report = sweep(
         svc,
         pending_grace_ms=60_000,
         stale_after_ms=120_000,
@@ -446,7 +446,7 @@ def test_sweeper_gives_up_after_max_enqueue_attempts(api, jobs):
     svc = container().jobs
     job = jobs.bulk(_items(1)).body
     created = svc.jobs.get("ws_alpha", job["id"]).created_at
-    report = jobs_logic.sweep(
+    report = sweep(
         svc,
         pending_grace_ms=1,
         stale_after_ms=1,
@@ -486,3 +486,20 @@ def test_sweeper_handler_emits_the_stuck_job_metrics_its_alarm_watches(api, jobs
         == tpl.functions()["JobsSweeperFunction"].environment["POWERTOOLS_SERVICE_NAME"]
     )
     assert jobs.get(lost["id"]).body["error"]["code"] == "worker_lost"
+
+
+def test_each_job_message_names_its_workspace_as_the_fair_queue_tenant(jobs):
+    """MessageGroupId on a standard queue = SQS fair queues: one workspace's backlog
+    cannot delay another's jobs (docs/performance.md §3.3)."""
+    ours = jobs.export(workspace="ws_alpha")
+    theirs = jobs.export(workspace="ws_beta")
+    assert ours.status == theirs.status == 202
+    got = jobs.sqs.receive_message(
+        QueueUrl=jobs.names["JobsQueue"],
+        MaxNumberOfMessages=10,
+        MessageSystemAttributeNames=["MessageGroupId"],
+    )
+    tenants = {
+        json.loads(m["Body"])["jobId"]: m["Attributes"]["MessageGroupId"] for m in got["Messages"]
+    }
+    assert tenants == {ours.body["id"]: "ws_alpha", theirs.body["id"]: "ws_beta"}

@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from plinth.container import container
+from plinth.http.errors import headers_of, rate_limit_headers
 from plinth.logic.rate_limit import RateLimiter, RateLimitExceeded
 from plinth.repositories.rate_limits import DynamoRateLimitRepository
 from tests.support import dependencies, failing_client, fresh_dependencies
@@ -33,13 +34,13 @@ def test_window_allows_limit_then_refuses_until_rollover(limiter):
     limiter, clock = limiter
     states = [limiter.check("ws_a", 3) for _ in range(3)]
     assert [s.remaining for s in states] == [2, 1, 0]
-    assert states[0].headers() == {
+    assert rate_limit_headers(states[0]) == {
         "RateLimit-Policy": '"workspace";q=3;w=1',
         "RateLimit": '"workspace";r=2;t=1',
     }
     with pytest.raises(RateLimitExceeded) as refused:
         limiter.check("ws_a", 3)
-    assert refused.value.headers()["Retry-After"] == "1"
+    assert headers_of(refused.value)["Retry-After"] == "1"
     clock.now += 0.75  # next second: a fresh window
     assert limiter.check("ws_a", 3).remaining == 2
 

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plinth.idempotency import _config
+from plinth.http.idempotency import _config
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),

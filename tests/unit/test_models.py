@@ -1,14 +1,14 @@
 import pytest
 from pydantic import ValidationError
 
-from plinth.api import _param_from_loc
+from plinth.http.errors import param_from_loc
 from plinth.models.resource import ResourceCreate, ResourcePatch
 
 
 def _errors(model, data):
     with pytest.raises(ValidationError) as caught:
         model.model_validate(data)
-    return [(_param_from_loc(e["loc"]), e["type"]) for e in caught.value.errors()]
+    return [(param_from_loc(e["loc"]), e["type"]) for e in caught.value.errors()]
 
 
 def test_create_defaults_metadata_to_empty_and_description_to_none():

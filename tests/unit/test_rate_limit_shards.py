@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from plinth.http.errors import headers_of, rate_limit_headers
 from plinth.logic.rate_limit import (
     SHARD_CAPACITY,
     RateLimiter,
@@ -77,7 +78,7 @@ def test_sharded_limit_counts_on_the_chosen_shard_against_its_share():
     # remaining: this shard's room times the shards
     assert first.remaining == (400 - 1) * 5
     assert second.remaining == min(2001, (401 - 1) * 5)
-    assert first.headers()["RateLimit-Policy"] == '"workspace";q=2001;w=1'
+    assert rate_limit_headers(first)["RateLimit-Policy"] == '"workspace";q=2001;w=1'
 
 
 def test_full_shard_refuses_even_when_another_has_room():
@@ -93,7 +94,7 @@ def test_full_shard_refuses_even_when_another_has_room():
     with pytest.raises(RateLimitExceeded) as refused:
         limiter.check("ws_big", 1000)
     assert refused.value.state.remaining == 0
-    assert refused.value.headers()["Retry-After"] == "1"
+    assert headers_of(refused.value)["Retry-After"] == "1"
     assert sum(counters.hits.values()) == 500  # half the limit used, shard 1 untouched
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from plinth.routes import ALLOWED_METHODS
+from plinth.http.methods import ALLOWED_METHODS
 from plinth_tools import template as tpl
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,22 +1,27 @@
 """The OpenAPI 3.1 document of the API (`docs/openapi.json`, `plinth openapi`).
 
 Paths, parameters, request bodies and each operation's id, summary, tags and success
-response come from the functions' own resolvers: Powertools builds them from the route
-decorators and the pydantic models. They are mapped onto the template's routes; what is
-the same for every operation is added here, once: the error responses in the SPEC's
-shape (the functions' and API Gateway's own), the headers every response carries, the
-`Idempotency-Key` header of every POST, the bearer scheme and the links between
-operations.
+response come from the functions' endpoint declarations (`plinth.http.endpoint`):
+Powertools builds them from the route functions and the pydantic models. Each
+operation's error responses are derived from the errors its endpoint can raise (their
+docstrings, codes, statuses and headers: `plinth.http.errors`), plus API Gateway's own.
+They are mapped onto the template's routes; what is the same for every operation is
+added here, once: the headers every response carries, the `Idempotency-Key` header of
+every POST, the bearer scheme and the links between operations.
 """
 
 from __future__ import annotations
 
+import inspect
 import json
 import sys
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from plinth.errors import PlinthError
+from plinth.http.endpoint import Endpoint
+from plinth.http.errors import STATUS, header_names
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import load_handler
 
@@ -89,67 +94,37 @@ HEADERS: dict[str, dict[str, Any]] = {
 _ALWAYS = ("X-Request-Id", "Cache-Control", "X-Content-Type-Options")
 _WHEN_COUNTED = ("RateLimit-Policy", "RateLimit")
 
-_GATEWAY = "API Gateway answers it too, in the same shape"
-_ERRORS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "400": (
-        "Malformed body: empty, not UTF-8, not JSON, not an object, a key repeated in one "
-        "object, or not sent as JSON (`invalid_json`).",
-        (),
-    ),
-    "401": (
-        f"Missing or invalid API key (`unauthorized`). {_GATEWAY} (the authorizer's verdict).",
-        ("WWW-Authenticate",),
-    ),
-    "403": ("The key lacks the scope this endpoint needs (`forbidden`).", ()),
-    "404": ("Unknown id, or another workspace's id (`not_found`).", ()),
-    "405": (
-        "`bulk` and `export` are other routes: an id with those names meets their "
-        "`Allow` (`method_not_allowed`).",
-        ("Allow",),
-    ),
-    "409": (
-        "A request with this Idempotency-Key is still running (`idempotency_key_in_use`).",
-        ("Retry-After",),
-    ),
-    "413": (
-        "Body over 1 MiB, or 5 MiB for bulk (`payload_too_large`). API Gateway refuses "
-        "bodies over 10 MB itself, in the same shape.",
-        (),
-    ),
-    "422": (
-        "A field, query parameter or header failed validation (`validation_error`), "
-        "`param` names it; or an Idempotency-Key reused with another body "
-        "(`idempotency_key_reused`).",
-        (),
-    ),
-    "429": (
-        "Over the workspace's rate limit (`rate_limited`); API Gateway's stage "
-        "throttling answers in the same shape.",
-        ("Retry-After",),
-    ),
-    "500": ("A bug; the message never leaks internals (`internal_error`).", ()),
-    "502": ("API Gateway: the function failed (`service_unavailable`).", ("Retry-After",)),
-    "503": (
-        "A dependency is throttling or down, or the authorizer could not decide "
-        "(`service_unavailable`).",
-        ("Retry-After",),
-    ),
-    "504": ("API Gateway: the function timed out (`service_unavailable`).", ()),
+# What API Gateway adds to the functions' own errors; 502 and 504 are its alone.
+_GATEWAY = {
+    401: "API Gateway answers it too, in the same shape (the authorizer's verdict).",
+    413: "API Gateway refuses bodies over 10 MB itself, in the same shape.",
+    429: "API Gateway's stage throttling answers in the same shape.",
+    503: "So does API Gateway when the authorizer could not decide.",
+}
+_GATEWAY_ONLY: dict[int, tuple[str, tuple[str, ...]]] = {
+    502: ("API Gateway: the function failed (`service_unavailable`).", ("Retry-After",)),
+    504: ("API Gateway: the function timed out (`service_unavailable`).", ()),
 }
 
 
-def _error_statuses(method: str, path: str) -> list[str]:
-    """The errors an operation can answer with, in SPEC §3's order of checks."""
-    statuses = ["401", "403", "413", "422", "429", "500", "502", "503", "504"]
-    if method in ("POST", "PATCH"):
-        statuses.append("400")
-    if "{id}" in path:
-        statuses.append("404")
-    if path == "/v1/resources/{id}":
-        statuses.append("405")
-    if method == "POST":
-        statuses.append("409")
-    return sorted(statuses)
+def _error_responses(endpoint: Endpoint) -> dict[int, tuple[str, tuple[str, ...]]]:
+    """Each status the endpoint can answer with an error: the description (the error
+    classes' docstrings and codes) and the headers those classes carry."""
+    by_status: dict[int, list[type[PlinthError]]] = {}
+    for cls in endpoint.errors:
+        by_status.setdefault(STATUS[cls], []).append(cls)
+    responses = dict(_GATEWAY_ONLY)
+    for status, classes in by_status.items():
+        parts = [f"{_doc(cls)} (`{cls.code}`)" for cls in classes]
+        parts[1:] = [part[0].lower() + part[1:] for part in parts[1:]]
+        description = "; or ".join(parts) + (f". {_GATEWAY[status]}" if status in _GATEWAY else ".")
+        headers = tuple(sorted({name for cls in classes for name in header_names(cls)}))
+        responses[status] = (description, headers)
+    return responses
+
+
+def _doc(cls: type) -> str:
+    return " ".join(inspect.getdoc(cls).split()).rstrip(".")  # type: ignore[union-attr]
 
 
 # Stateful links: what a response's body tells a client to call next.
@@ -202,8 +177,8 @@ def build() -> dict[str, Any]:
         if spec.logical_id == tpl.METHOD_NOT_ALLOWED_FUNCTION or not spec.routes:
             continue
         load_handler(spec)
-        app = sys.modules[f"plinth_function_{spec.logical_id}"].app
-        part = app.get_openapi_schema(title="part", version="1").model_dump(
+        endpoint: Endpoint = sys.modules[f"plinth_function_{spec.logical_id}"].endpoint
+        part = endpoint.app.get_openapi_schema(title="part", version="1").model_dump(
             by_alias=True, exclude_none=True, mode="json"
         )
         for route in spec.routes:
@@ -211,7 +186,7 @@ def build() -> dict[str, Any]:
                 operation = path_item.get(route.method.lower())
                 if operation is not None:
                     document["paths"].setdefault(route.path, {})[route.method.lower()] = _operation(
-                        route, operation
+                        route, operation, endpoint
                     )
         for name, schema in part.get("components", {}).get("schemas", {}).items():
             if name not in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
@@ -222,7 +197,7 @@ def build() -> dict[str, Any]:
     return document
 
 
-def _operation(route: tpl.Route, generated: dict[str, Any]) -> dict[str, Any]:
+def _operation(route: tpl.Route, generated: dict[str, Any], endpoint: Endpoint) -> dict[str, Any]:
     operation = {k: v for k, v in generated.items() if k != "responses"}
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
@@ -255,10 +230,9 @@ def _operation(route: tpl.Route, generated: dict[str, Any]) -> dict[str, Any]:
                 for name, target in links.items()
             }
     error = {"$ref": _REF.format(model=ErrorResponse.__name__)}
-    for status in _error_statuses(route.method, route.path):
-        description, required = _ERRORS[status]
+    for status, (description, required) in _error_responses(endpoint).items():
         headers = {name: _ref_header(name) for name in required}
-        responses[status] = {
+        responses[str(status)] = {
             "description": description,
             "headers": _headers(headers, _WHEN_COUNTED),
             "content": {"application/json": {"schema": error}},

@@ -1,6 +1,7 @@
 """The one place dependencies are built: AWS clients and repositories, from validated
-settings, once per Lambda container (each on first use, so a function pays only for what
-it touches; the resource functions never import the jobs modules).
+settings, once per Lambda container (each on first use, and each repository's module
+imported then, so a function pays at cold start only for what it touches: the resource
+functions never import the jobs or API-key modules).
 
 Handlers ask `container()` for what they need; tests and the local stack build their own
 `Container` (with other clients, or other repositories) and `install` it.
@@ -15,10 +16,7 @@ from plinth.errors import DependencyUnavailable
 from plinth.logic.rate_limit import RateLimiter
 from plinth.observability import logger, metrics
 from plinth.repositories import aws
-from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
 from plinth.repositories.rate_limits import DynamoRateLimitRepository
-from plinth.repositories.resources import DynamoResourceRepository
-from plinth.repositories.secrets import cursor_signing_key
 from plinth.settings import Settings, get_settings
 
 if TYPE_CHECKING:
@@ -27,7 +25,8 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-    from plinth.logic.jobs import JobServices
+    from plinth.logic.jobs.common import JobServices
+    from plinth.logic.jobs.worker import WorkerConfig
     from plinth.ports import Counter, KeyStore, ResourceStore, WorkspaceStore
 
 
@@ -72,14 +71,20 @@ class Container:
     # ---------------------------------------------------------------- repositories
     @cached_property
     def resources(self) -> ResourceStore:
+        from plinth.repositories.resources import DynamoResourceRepository
+
         return DynamoResourceRepository(self.dynamodb, self.settings.resources_table)
 
     @cached_property
     def api_keys(self) -> KeyStore:
+        from plinth.repositories.api_keys import DynamoApiKeyRepository
+
         return DynamoApiKeyRepository(self.dynamodb, self.settings.api_keys_table)
 
     @cached_property
     def workspaces(self) -> WorkspaceStore:
+        from plinth.repositories.api_keys import DynamoWorkspaceRepository
+
         return DynamoWorkspaceRepository(self.dynamodb, self.settings.workspaces_table)
 
     @cached_property
@@ -102,7 +107,7 @@ class Container:
     @cached_property
     def jobs(self) -> JobServices:
         # Imported here: the resource functions never load the jobs modules (~14 ms).
-        from plinth.logic.jobs import JobServices
+        from plinth.logic.jobs.common import JobServices
         from plinth.repositories.blobs import S3JobStore
         from plinth.repositories.jobs import DynamoJobRepository
         from plinth.repositories.queue import SqsJobQueue
@@ -114,8 +119,21 @@ class Container:
             resources=self.resources,
         )
 
+    def worker_config(self, lease_ms: int) -> WorkerConfig:
+        """The job worker's limits from settings; `lease_ms` from the invocation's time."""
+        from plinth.logic.jobs.worker import WorkerConfig
+
+        return WorkerConfig(
+            margin_ms=self.settings.job_time_margin_ms,
+            lease_ms=lease_ms,
+            max_receive_count=self.settings.max_receive_count,
+            part_bytes=self.settings.export_part_bytes,
+        )
+
     def signing_key(self) -> bytes:
         """Not kept here: Powertools Parameters caches it (max_age), so rotation is seen."""
+        from plinth.repositories.secrets import cursor_signing_key
+
         return cursor_signing_key(self.settings.cursor_secret_arn)
 
 

@@ -1,15 +1,14 @@
-"""Every error the API can answer with. `plinth.api` maps them to HTTP in one place."""
+"""The domain's errors: what went wrong, in SPEC §3's machine codes, with the `param` it
+concerns. They know no HTTP: `plinth.http.errors` maps each to its status and headers,
+in one place; the errors only the HTTP edge raises live there too.
+"""
 
 from __future__ import annotations
 
-# RFC 6750 §3, on every 401 (template.yaml's UNAUTHORIZED gateway response too).
-WWW_AUTHENTICATE = 'Bearer realm="plinth"'
-
 
 class PlinthError(Exception):
-    """An error with a place in SPEC §3: HTTP status, machine code, optional param."""
+    """A bug: the message never leaks internals."""
 
-    status: int = 500
     code: str = "internal_error"
 
     def __init__(self, message: str, *, param: str | None = None) -> None:
@@ -17,73 +16,49 @@ class PlinthError(Exception):
         self.message = message
         self.param = param
 
-    def headers(self) -> dict[str, str]:
-        return {}
-
-
-class InvalidJson(PlinthError):
-    status, code = 400, "invalid_json"
-
 
 class Unauthorized(PlinthError):
-    status, code = 401, "unauthorized"
+    """Missing or invalid API key."""
 
-    def headers(self) -> dict[str, str]:
-        return {"WWW-Authenticate": WWW_AUTHENTICATE}
+    code = "unauthorized"
 
 
 class Forbidden(PlinthError):
-    status, code = 403, "forbidden"
+    """The key lacks the scope this endpoint needs."""
+
+    code = "forbidden"
 
 
 class NotFound(PlinthError):
-    status, code = 404, "not_found"
+    """Unknown id, or another workspace's id."""
 
-
-class MethodNotAllowed(PlinthError):
-    status, code = 405, "method_not_allowed"
-
-    def __init__(self, method: str, allowed: list[str]) -> None:
-        super().__init__(f"{method} is not allowed here; use {', '.join(allowed)}.")
-        self.allowed = allowed
-
-    def headers(self) -> dict[str, str]:
-        return {"Allow": ", ".join(self.allowed)}
-
-
-class PayloadTooLarge(PlinthError):
-    status, code = 413, "payload_too_large"
+    code = "not_found"
 
 
 class ValidationFailed(PlinthError):
-    status, code = 422, "validation_error"
+    """A field, query parameter or header failed validation; `param` names it."""
+
+    code = "validation_error"
 
 
-class _RetryableError(PlinthError):
+class RetryableError(PlinthError):
+    """Worth retrying after `retry_after` seconds (at least 1)."""
+
     def __init__(self, message: str, *, retry_after: int = 1, param: str | None = None) -> None:
         super().__init__(message, param=param)
         self.retry_after = max(1, retry_after)
 
-    def headers(self) -> dict[str, str]:
-        return {"Retry-After": str(self.retry_after)}
+
+class RateLimited(RetryableError):
+    """Over the workspace's rate limit."""
+
+    code = "rate_limited"
 
 
-class RateLimited(_RetryableError):
-    status, code = 429, "rate_limited"
+class DependencyUnavailable(RetryableError):
+    """A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down."""
 
-
-class DependencyUnavailable(_RetryableError):
-    """A dependency (DynamoDB, SQS, S3, Secrets Manager) throttled, timed out or failed."""
-
-    status, code = 503, "service_unavailable"
-
-
-class IdempotencyKeyInUse(_RetryableError):
-    status, code = 409, "idempotency_key_in_use"
-
-
-class IdempotencyKeyReused(PlinthError):
-    status, code = 422, "idempotency_key_reused"
+    code = "service_unavailable"
 
 
 class ConditionFailed(Exception):

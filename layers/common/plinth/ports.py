@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import builtins
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from plinth.models.items import ApiKeyItem, WorkspaceItem
-from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
-from plinth.models.resource import Resource
-from plinth.models.types import ResourceStatus
+if TYPE_CHECKING:  # annotations only: a function loads the models it uses, no others
+    from plinth.models.items import ApiKeyItem, WorkspaceItem
+    from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
+    from plinth.models.resource import Resource
+    from plinth.models.types import ResourceStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,16 +5,17 @@ finished job never moves, …), so the logic's state machines run here in millis
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from plinth.errors import NotFound
-from plinth.logic.jobs import JobServices
+from plinth.errors import DependencyUnavailable, NotFound
+from plinth.logic.jobs.common import JobServices
 from plinth.models.items import ApiKeyItem, WorkspaceItem
 from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
-from plinth.ports import LeaseLost, LeaseRefused, Page
+from plinth.ports import LeaseLost, LeaseRefused, Page, WindowFull
 
 
 class Unavailable(Exception):
@@ -34,7 +35,7 @@ class InMemoryResources:
         try:
             return self.items[(workspace_id, resource_id)]
         except KeyError:
-            raise NotFound("No such resource.", param="id") from None
+            raise NotFound("No such resource.") from None
 
     def update(
         self, workspace_id: str, resource_id: str, changes: dict[str, Any], now_ms: int
@@ -82,6 +83,16 @@ class InMemoryResources:
 @dataclass
 class InMemoryJobs:
     items: dict[tuple[str, str], Job] = field(default_factory=dict)
+    # Operation name → what another process does just before it (once): a race.
+    interleave: dict[str, Callable[[], object]] = field(default_factory=dict)
+    failing: set[str] = field(default_factory=set)  # operations that raise (an outage)
+
+    def _enter(self, operation: str) -> None:
+        step = self.interleave.pop(operation, None)
+        if step is not None:
+            step()
+        if operation in self.failing:
+            raise DependencyUnavailable("A dependency is unavailable; retry shortly.")
 
     def _current(self, job: Job) -> Job | None:
         return self.items.get((job.workspace_id, job.id))
@@ -95,10 +106,11 @@ class InMemoryJobs:
         self._put(job)
 
     def get(self, workspace_id: str, job_id: str) -> Job:
+        self._enter("get")
         try:
             return self.items[(workspace_id, job_id)]
         except KeyError:
-            raise NotFound("No such job.", param="id") from None
+            raise NotFound("No such job.") from None
 
     def list(
         self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None
@@ -120,6 +132,7 @@ class InMemoryJobs:
         return [j for j in self.items.values() if not j.status.finished]
 
     def claim(self, job: Job, owner: str, now: int, lease_ms: int) -> Job:
+        self._enter("claim")
         current = self._current(job)
         if (
             current is None
@@ -153,6 +166,7 @@ class InMemoryJobs:
     def save_checkpoint(
         self, job: Job, owner: str, checkpoint: Checkpoint, now: int, *, release: bool
     ) -> Job:
+        self._enter("save_checkpoint")
         update: dict[str, Any] = {"checkpoint": checkpoint, "heartbeat_at": now, "updated_at": now}
         if release:
             update |= {"lease_owner": None, "lease_until": None}
@@ -161,6 +175,7 @@ class InMemoryJobs:
     def complete(
         self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int
     ) -> Job:
+        self._enter("complete")
         return self._put(
             self._held(job, owner).model_copy(
                 update={
@@ -176,6 +191,7 @@ class InMemoryJobs:
         )
 
     def fail(self, job: Job, error: JobError, now: int) -> Job | None:
+        self._enter("fail")
         current = self._current(job)
         if current is None or current.status.finished:
             return None
@@ -193,6 +209,7 @@ class InMemoryJobs:
         )
 
     def mark_enqueued(self, job: Job, now: int) -> Job | None:
+        self._enter("mark_enqueued")
         current = self._current(job)
         if current is None or current.status is not JobStatus.PENDING:
             return None
@@ -213,8 +230,6 @@ class InMemoryQueue:
     failing: bool = False
 
     def send(self, message: JobMessage) -> None:
-        from plinth.errors import DependencyUnavailable
-
         if self.failing:
             raise DependencyUnavailable("A dependency is unavailable; retry shortly.")
         self.messages.append(message)
@@ -272,9 +287,6 @@ class InMemoryCounter:
     def hit(
         self, workspace_id: str, window_start: int, limit: int, shard: int | None = None
     ) -> int:
-        from plinth.errors import DependencyUnavailable
-        from plinth.ports import WindowFull
-
         if self.failing:
             raise DependencyUnavailable("A dependency is unavailable; retry shortly.")
         bucket = f"{workspace_id}#{window_start}" + ("" if shard is None else f"#{shard}")

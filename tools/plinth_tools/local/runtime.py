@@ -30,22 +30,16 @@ class Invoker(Protocol):
     def invoke(self, event: dict[str, Any], request_id: str) -> Any: ...
 
 
-# Powertools' event handler keeps the current event and Lambda context on a class
-# attribute (`BaseRouter.current_event`): right in Lambda, where a process serves one
-# invocation at a time, but shared by the resolvers of every container of this process.
-# Invocations of API (resolver) functions therefore take turns here; authorizers and
-# workers don't. The lock goes once `plinth.api.create_app` keeps them on each resolver
-# (docs/decisions.md: measured, that beats a process per container).
-_RESOLVERS = threading.Lock()
-
-
 class FunctionPool:
-    """The warm containers of one function."""
+    """The warm containers of one function. Containers of any functions run at the same
+    time, each on its own thread: every container has its own module, so its own resolver,
+    which keeps its request to itself (`plinth.http.pipeline.Resolver`). Powertools' Logger
+    keys and Metrics are process-wide (in Lambda, one invocation per process): concurrent
+    invocations here may mix correlation ids in log lines; metrics are off locally."""
 
     def __init__(self, spec: tpl.FunctionSpec, base_dir: Path = tpl.ROOT) -> None:
         self.spec = spec
         self.base_dir = base_dir  # the template's directory: CodeUri is relative to it
-        self._serialize = _RESOLVERS if spec.routes else None
         self._idle: queue.LifoQueue[Handler] = queue.LifoQueue()
         self._count = 0
         self._lock = threading.Lock()
@@ -57,10 +51,7 @@ class FunctionPool:
             handler = self._cold_start()
         try:
             context = FakeLambdaContext(self.spec.logical_id, request_id, self.spec.timeout)
-            if self._serialize is None:
-                return handler(event, context)
-            with self._serialize:
-                return handler(event, context)
+            return handler(event, context)
         finally:
             self._idle.put(handler)
 

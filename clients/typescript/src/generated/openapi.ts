@@ -429,7 +429,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -443,7 +443,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -458,7 +458,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -487,7 +487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -601,7 +601,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -615,7 +615,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -630,7 +630,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -659,7 +659,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -760,7 +760,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -774,7 +774,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -789,7 +789,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -818,7 +818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -954,7 +954,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -968,7 +968,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -983,7 +983,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1012,7 +1012,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1148,7 +1148,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1162,7 +1162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1177,7 +1177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1206,7 +1206,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1342,7 +1342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`); or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1356,7 +1356,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1371,7 +1371,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1400,7 +1400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1500,7 +1500,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `bulk` and `export` are other routes: an id with those names meets their `Allow` (`method_not_allowed`). */
+            /** @description The path does not serve this method (an id that is another route's name, such as `bulk`, meets that route); `Allow` lists the methods it serves (`method_not_allowed`). */
             405: {
                 headers: {
                     Allow: components["headers"]["Allow"];
@@ -1529,7 +1529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1543,7 +1543,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1558,7 +1558,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1587,7 +1587,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1685,7 +1685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `bulk` and `export` are other routes: an id with those names meets their `Allow` (`method_not_allowed`). */
+            /** @description The path does not serve this method (an id that is another route's name, such as `bulk`, meets that route); `Allow` lists the methods it serves (`method_not_allowed`). */
             405: {
                 headers: {
                     Allow: components["headers"]["Allow"];
@@ -1714,7 +1714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1728,7 +1728,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1743,7 +1743,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1772,7 +1772,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1890,7 +1890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description `bulk` and `export` are other routes: an id with those names meets their `Allow` (`method_not_allowed`). */
+            /** @description The path does not serve this method (an id that is another route's name, such as `bulk`, meets that route); `Allow` lists the methods it serves (`method_not_allowed`). */
             405: {
                 headers: {
                     Allow: components["headers"]["Allow"];
@@ -1919,7 +1919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A field, query parameter or header failed validation (`validation_error`), `param` names it; or an Idempotency-Key reused with another body (`idempotency_key_reused`). */
+            /** @description A field, query parameter or header failed validation; `param` names it (`validation_error`). */
             422: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1933,7 +1933,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Over the workspace's rate limit (`rate_limited`); API Gateway's stage throttling answers in the same shape. */
+            /** @description Over the workspace's rate limit (`rate_limited`). API Gateway's stage throttling answers in the same shape. */
             429: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1948,7 +1948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A bug; the message never leaks internals (`internal_error`). */
+            /** @description A bug: the message never leaks internals (`internal_error`). */
             500: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];
@@ -1977,7 +1977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description A dependency is throttling or down, or the authorizer could not decide (`service_unavailable`). */
+            /** @description A dependency (DynamoDB, SQS, S3, Secrets Manager) is throttling, timed out or down (`service_unavailable`). So does API Gateway when the authorizer could not decide. */
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["Cache-Control"];

@@ -47,13 +47,6 @@ class RateLimitState:
     remaining: int | None  # None: the counter was unavailable (failed open)
     reset_seconds: int
 
-    def headers(self) -> dict[str, str]:
-        """IETF httpapi RateLimit fields, draft 10."""
-        headers = {"RateLimit-Policy": f'"workspace";q={self.limit};w={WINDOW_SECONDS}'}
-        if self.remaining is not None:
-            headers["RateLimit"] = f'"workspace";r={self.remaining};t={self.reset_seconds}'
-        return headers
-
 
 class RateLimitExceeded(RateLimited):
     def __init__(self, state: RateLimitState) -> None:
@@ -62,9 +55,6 @@ class RateLimitExceeded(RateLimited):
             retry_after=state.reset_seconds,
         )
         self.state = state
-
-    def headers(self) -> dict[str, str]:
-        return super().headers() | self.state.headers()
 
 
 def _random_shard(shards: int) -> int:

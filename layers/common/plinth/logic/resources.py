@@ -20,7 +20,7 @@ _NOT_FOUND = "No such resource."
 def _check_id(resource_id: str) -> None:
     """Ill-formed ids cannot exist: answer 404 without a lookup."""
     if not ids.is_id(resource_id, ids.RESOURCE_PREFIX):
-        raise NotFound(_NOT_FOUND, param="id")
+        raise NotFound(_NOT_FOUND)
 
 
 def create_resource(

@@ -1,4 +1,7 @@
-"""Jobs (SPEC §8): request bodies, the domain object, the API shape and the item."""
+"""Jobs (SPEC §8): request bodies, the domain object and the API shape.
+
+The stored shape is `plinth.models.items.JobItem`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plinth.models.items import status_key
 from plinth.models.resource import RESPONSE_CONFIG, ResourceCreate
 from plinth.models.types import Status, Timestamp
 from plinth.timeutil import format_ms
@@ -69,7 +71,7 @@ class Checkpoint(BaseModel):
 
 
 class Job(BaseModel):
-    """The domain object; also its DynamoDB item (see `to_item` / `from_item`)."""
+    """The domain object (stored as `JobItem`)."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -91,58 +93,6 @@ class Job(BaseModel):
     heartbeat_at: int | None = None
     lease_owner: str | None = None
     lease_until: int | None = None
-
-    def to_item(self) -> dict[str, Any]:
-        item = {
-            "workspaceId": self.workspace_id,
-            "id": self.id,
-            "workspaceStatus": status_key(self.workspace_id, self.status),
-            "type": self.type.value,
-            "status": self.status.value,
-            "total": self.total,
-            "params": self.params,
-            "checkpoint": self.checkpoint.model_dump(),
-            "result": self.result,
-            "error": self.error.model_dump() if self.error else None,
-            "createdAt": self.created_at,
-            "startedAt": self.started_at,
-            "completedAt": self.completed_at,
-            "updatedAt": self.updated_at,
-            "enqueuedAt": self.enqueued_at,
-            "enqueueAttempts": self.enqueue_attempts,
-            "heartbeatAt": self.heartbeat_at,
-        }
-        if not self.status.finished:
-            item["activeKey"] = ACTIVE_KEY
-        return item
-
-    @classmethod
-    def from_item(cls, item: dict[str, Any]) -> Job:
-        return cls(
-            id=item["id"],
-            workspace_id=item["workspaceId"],
-            type=item["type"],
-            status=item["status"],
-            total=item.get("total"),
-            params=item.get("params") or {},
-            checkpoint=Checkpoint.model_validate(item.get("checkpoint") or {}),
-            result=item.get("result"),
-            error=item.get("error"),
-            created_at=item["createdAt"],
-            started_at=item.get("startedAt"),
-            completed_at=item.get("completedAt"),
-            updated_at=item["updatedAt"],
-            enqueued_at=item.get("enqueuedAt"),
-            enqueue_attempts=item.get("enqueueAttempts", 0),
-            heartbeat_at=item.get("heartbeatAt"),
-            lease_owner=item.get("leaseOwner"),
-            lease_until=item.get("leaseUntil"),
-        )
-
-
-# Partition of the sparse `byActivity` GSI: only pending and running jobs carry it, so
-# the sweeper finds them with a Query instead of a Scan.
-ACTIVE_KEY = "active"
 
 
 _RESPONSE = RESPONSE_CONFIG

@@ -136,5 +136,13 @@ class ResourceList(BaseModel):
     has_more: bool
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
+    @classmethod
+    def of(cls, items: list[Resource], has_more: bool, next_cursor: str | None) -> ResourceList:
+        return cls(
+            data=[ResourceResponse.from_domain(r) for r in items],
+            has_more=has_more,
+            next_cursor=next_cursor,
+        )
+
     def to_json_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True)

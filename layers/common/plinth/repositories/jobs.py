@@ -11,8 +11,8 @@ import builtins
 from typing import TYPE_CHECKING, Any
 
 from plinth.errors import ConditionFailed, NotFound
-from plinth.models.items import status_key
-from plinth.models.job import ACTIVE_KEY, Checkpoint, Job, JobError, JobStatus
+from plinth.models.items import ACTIVE_KEY, JobItem, status_key
+from plinth.models.job import Checkpoint, Job, JobError, JobStatus
 from plinth.ports import LeaseLost, LeaseRefused
 from plinth.repositories.aws import (
     aws_errors,
@@ -30,6 +30,10 @@ _NOT_FOUND = "No such job."
 _NAMES = {"#s": "status", "#r": "result", "#e": "error", "#c": "checkpoint"}
 
 
+def _job(item: dict[str, Any]) -> Job:
+    return JobItem.model_validate(item).to_domain()
+
+
 class DynamoJobRepository:
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self._client = client
@@ -39,7 +43,7 @@ class DynamoJobRepository:
         with aws_errors("create job"):
             self._client.put_item(
                 TableName=self._table,
-                Item=to_attributes(job.to_item()),
+                Item=to_attributes(JobItem.from_domain(job).model_dump(mode="json")),
                 ConditionExpression="attribute_not_exists(id)",
             )
 
@@ -49,8 +53,8 @@ class DynamoJobRepository:
                 TableName=self._table, Key=self._key(workspace_id, job_id), ConsistentRead=True
             )
         if "Item" not in response:
-            raise NotFound(_NOT_FOUND, param="id")
-        return Job.from_item(from_attributes(response["Item"]))
+            raise NotFound(_NOT_FOUND)
+        return _job(from_attributes(response["Item"]))
 
     def list(
         self, workspace_id: str, *, limit: int, status: JobStatus | None, after_id: str | None
@@ -63,7 +67,7 @@ class DynamoJobRepository:
             status=status.value if status else None,
             after_id=after_id,
         )
-        return [Job.from_item(item) for item in page.items], page.has_more
+        return [_job(item) for item in page.items], page.has_more
 
     def list_active(self) -> builtins.list[Job]:
         """Every pending or running job, across workspaces (sweeper)."""
@@ -77,7 +81,7 @@ class DynamoJobRepository:
         while True:
             with aws_errors("list active jobs"):
                 response = self._client.query(**query)
-            jobs.extend(Job.from_item(from_attributes(i)) for i in response.get("Items", []))
+            jobs.extend(_job(from_attributes(i)) for i in response.get("Items", []))
             if "LastEvaluatedKey" not in response:
                 return jobs
             query["ExclusiveStartKey"] = response["LastEvaluatedKey"]
@@ -104,7 +108,7 @@ class DynamoJobRepository:
             )
         except ConditionFailed as failure:
             old = old_item(failure)
-            raise LeaseRefused(Job.from_item(old) if old else None) from failure
+            raise LeaseRefused(_job(old) if old else None) from failure
 
     def save_checkpoint(
         self, job: Job, owner: str, checkpoint: Checkpoint, now: int, *, release: bool
@@ -195,7 +199,7 @@ class DynamoJobRepository:
             request["ExpressionAttributeNames"] = names
         with aws_errors("update job"):
             response = self._client.update_item(**request)
-        return Job.from_item(from_attributes(response["Attributes"]))
+        return _job(from_attributes(response["Attributes"]))
 
     @staticmethod
     def _key(workspace_id: str, job_id: str) -> dict[str, Any]:

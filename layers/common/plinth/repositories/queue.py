@@ -1,4 +1,10 @@
-"""The jobs queue (SQS)."""
+"""The jobs queue (SQS).
+
+Each message names its workspace as `MessageGroupId`: on a standard queue that makes it
+an SQS fair queue, so one workspace's backlog of jobs cannot hold up another's (SQS
+delivers quiet tenants' messages first while a tenant takes more than its share of the
+consumers; docs/performance.md §3.3).
+"""
 
 from __future__ import annotations
 
@@ -25,5 +31,7 @@ class SqsJobQueue:
     def send(self, message: JobMessage) -> None:
         with aws_errors("enqueue job"):
             self._client.send_message(
-                QueueUrl=self.queue_url, MessageBody=message.model_dump_json(by_alias=True)
+                QueueUrl=self.queue_url,
+                MessageBody=message.model_dump_json(by_alias=True),
+                MessageGroupId=message.workspace_id,
             )

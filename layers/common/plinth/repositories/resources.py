@@ -55,7 +55,7 @@ class DynamoResourceRepository:
                 TableName=self._table, Key=self._key(workspace_id, resource_id)
             )
         if "Item" not in response:
-            raise NotFound(_NOT_FOUND, param="id")
+            raise NotFound(_NOT_FOUND)
         return ResourceItem.model_validate(from_attributes(response["Item"])).to_domain()
 
     def update(
@@ -98,7 +98,7 @@ class DynamoResourceRepository:
             except ConditionFailed as failure:
                 old = old_item(failure)
                 if old is None:
-                    raise NotFound(_NOT_FOUND, param="id") from failure
+                    raise NotFound(_NOT_FOUND) from failure
                 now_ms = int(old["updatedAt"]) + 1
                 continue
             return ResourceItem.model_validate(from_attributes(response["Attributes"])).to_domain()
@@ -114,7 +114,7 @@ class DynamoResourceRepository:
                     ConditionExpression="attribute_exists(id)",
                 )
         except ConditionFailed as failure:
-            raise NotFound(_NOT_FOUND, param="id") from failure
+            raise NotFound(_NOT_FOUND) from failure
 
     def list(
         self,

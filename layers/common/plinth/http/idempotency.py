@@ -1,11 +1,12 @@
 """`Idempotency-Key` on every POST (SPEC §6), with Powertools idempotency.
 
-A resolver middleware, so it runs after request validation and applies to every POST
-route by construction. The key is built from explicit, validated values (workspace,
-endpoint, header value) through `idempotent_function`, never from a JMESPath over the
-raw event; a missing header means no idempotency. The canonical JSON of the body is the
-validated payload. Only 2xx responses are stored: anything else is raised through
-Powertools (which then deletes the in-progress record) and returned as is.
+A resolver middleware of every POST endpoint (`plinth.http.endpoint`), so it runs after
+request validation; only POST functions import it. The key is built from explicit,
+validated values (workspace, endpoint, header value) through `idempotent_function`, never
+from a JMESPath over the raw event; a missing header means no idempotency. The canonical
+JSON of the body is the validated payload. Only 2xx responses are stored: anything else
+is raised through Powertools (which then deletes the in-progress record) and returned as
+is.
 """
 
 from __future__ import annotations
@@ -28,12 +29,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 from aws_lambda_powertools.utilities.idempotency.persistence.datarecord import DataRecord
 
 from plinth.container import container
-from plinth.errors import (
-    DependencyUnavailable,
-    IdempotencyKeyInUse,
-    IdempotencyKeyReused,
-    ValidationFailed,
-)
+from plinth.errors import DependencyUnavailable, ValidationFailed
+from plinth.http.errors import IdempotencyKeyInUse, IdempotencyKeyReused
 from plinth.observability import logger
 
 HEADER = "Idempotency-Key"

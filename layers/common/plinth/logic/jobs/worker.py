@@ -1,10 +1,9 @@
-"""Long-running jobs (SPEC §8): submission, reading, the worker and the sweeper.
+"""The worker: runs one job message under the job's lease, from its checkpoint.
 
-Submission writes the job item before the message. The worker claims a lease on the job
-(pending → running on the first claim), works from the job's checkpoint, saves progress
-as it goes, and when the Lambda's remaining time drops below a margin it saves a
-checkpoint, releases the lease and enqueues a continuation. Redeliveries and duplicates
-resume from the checkpoint or do nothing; finished jobs never move.
+It claims the lease (pending → running on the first claim), saves progress as it goes,
+and when the Lambda's remaining time drops below a margin saves a checkpoint, releases
+the lease and enqueues a continuation. A failed attempt hands the lease back for SQS's
+redelivery; on the last allowed receive the job is marked failed instead.
 """
 
 from __future__ import annotations
@@ -15,39 +14,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
 from plinth import ids
 from plinth.errors import DependencyUnavailable, NotFound
-from plinth.logic.pagination import CursorScope, next_cursor, position_after
-from plinth.models.job import (
-    BulkCreateRequest,
-    Checkpoint,
-    ExportRequest,
-    Job,
-    JobError,
-    JobMessage,
-    JobStatus,
-    JobType,
-)
+from plinth.logic.jobs.common import JOB_FAILED, JobServices, enqueue
+from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobType
 from plinth.models.resource import Resource, ResourceCreate, ResourceResponse
 from plinth.models.types import ResourceStatus
-from plinth.ports import BlobStore, JobQueue, JobStore, LeaseLost, LeaseRefused, ResourceStore
-from plinth.timeutil import format_ms, now_ms
+from plinth.ports import LeaseLost, LeaseRefused
+from plinth.timeutil import now_ms
 
-CURSOR_KIND = "jobs"
 BATCH_SIZE = 25  # BatchWriteItem's limit
 PROGRESS_EVERY = 100  # items between progress writes
 EXPORT_PAGE_SIZE = 1000  # DynamoDB caps a page at 1 MB anyway
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class JobServices:
-    jobs: JobStore
-    queue: JobQueue
-    store: BlobStore
-    resources: ResourceStore
 
 
 @dataclass(frozen=True)
@@ -67,119 +47,6 @@ class Outcome(StrEnum):
     LEASE_LOST = "lease_lost"
 
 
-# ---------------------------------------------------------------------- submission
-def submit_bulk(
-    workspace_id: str, body: BulkCreateRequest, svc: JobServices, clock: Callable[[], int] = now_ms
-) -> Job:
-    job_id = ids.new_job_id()
-    key = svc.store.payload_key(workspace_id, job_id)
-    # The payload (up to 5 MiB) goes to S3: it fits neither an SQS message nor an item.
-    svc.store.put_payload(key, {"resources": [r.model_dump() for r in body.resources]})
-    job = _pending_job(
-        job_id,
-        workspace_id,
-        JobType.BULK_CREATE,
-        params={"payloadKey": key},
-        total=len(body.resources),
-        clock=clock,
-    )
-    return _create_and_enqueue(job, svc, clock)
-
-
-def submit_export(
-    workspace_id: str, body: ExportRequest, svc: JobServices, clock: Callable[[], int] = now_ms
-) -> Job:
-    job_id = ids.new_job_id()
-    params = {
-        "status": body.status.value if body.status else None,
-        "exportKey": svc.store.export_key(workspace_id, job_id),
-    }
-    return _create_and_enqueue(
-        _pending_job(job_id, workspace_id, JobType.EXPORT, params=params, total=None, clock=clock),
-        svc,
-        clock,
-    )
-
-
-def _pending_job(
-    job_id: str,
-    workspace_id: str,
-    kind: JobType,
-    *,
-    params: dict[str, Any],
-    total: int | None,
-    clock: Callable[[], int],
-) -> Job:
-    now = clock()
-    return Job(
-        id=job_id,
-        workspace_id=workspace_id,
-        type=kind,
-        status=JobStatus.PENDING,
-        total=total,
-        params=params,
-        created_at=now,
-        updated_at=now,
-        enqueued_at=now,
-        enqueue_attempts=1,
-    )
-
-
-def _create_and_enqueue(job: Job, svc: JobServices, clock: Callable[[], int]) -> Job:
-    svc.jobs.create(job)  # the item first: a lost message is found by the sweeper
-    try:
-        svc.queue.send(JobMessage(jobId=job.id, workspaceId=job.workspace_id))
-    except DependencyUnavailable:
-        error = JobError(
-            code="enqueue_failed", message="The job could not be queued; submit it again."
-        )
-        try:
-            svc.jobs.fail(job, error, clock())
-        except DependencyUnavailable:
-            log.warning("could not mark %s failed; the sweeper will re-enqueue it", job.id)
-        raise
-    return job
-
-
-# ---------------------------------------------------------------------- reading
-def get_job(workspace_id: str, job_id: str, svc: JobServices) -> Job:
-    if not ids.is_id(job_id, ids.JOB_PREFIX):
-        raise NotFound("No such job.", param="id")
-    return svc.jobs.get(workspace_id, job_id)
-
-
-def result_view(
-    job: Job, store: BlobStore, url_ttl_s: int, clock: Callable[[], int] = now_ms
-) -> dict[str, Any] | None:
-    """The API's `result`. An export's download URL is signed now, so it is always fresh."""
-    if job.status is not JobStatus.COMPLETED or job.result is None:
-        return None
-    if job.type is JobType.EXPORT:
-        return {
-            "count": job.result["count"],
-            "url": store.presigned_url(job.result["key"], url_ttl_s),
-            "expiresAt": format_ms(clock() + url_ttl_s * 1000),
-        }
-    return job.result
-
-
-def list_jobs(
-    workspace_id: str,
-    *,
-    limit: int,
-    status: JobStatus | None,
-    cursor: str | None,
-    svc: JobServices,
-    signing_key: bytes,
-) -> tuple[list[Job], bool, str | None]:
-    scope = CursorScope(CURSOR_KIND, ids.JOB_PREFIX, workspace_id, status)
-    after_id = position_after(signing_key, cursor, scope)
-    jobs, has_more = svc.jobs.list(workspace_id, limit=limit, status=status, after_id=after_id)
-    last_id = jobs[-1].id if jobs else None
-    return jobs, has_more, next_cursor(signing_key, scope, last_id, has_more)
-
-
-# ---------------------------------------------------------------------- worker
 def bulk_resource_ids(job: Job) -> list[str]:
     """Resource ids derived from (job id, index): reprocessing rewrites, never duplicates."""
     if job.started_at is None or job.total is None:
@@ -242,7 +109,7 @@ class _JobRun:
 
     def _continue_later(self, checkpoint: Checkpoint) -> Outcome:
         self._save(checkpoint, release=True)
-        self.svc.queue.send(JobMessage(jobId=self.job.id, workspaceId=self.job.workspace_id))
+        enqueue(self.job, self.svc.queue)
         return Outcome.CONTINUED
 
     def _out_of_time(self) -> bool:
@@ -253,7 +120,7 @@ class _JobRun:
         if receive_count >= self.config.max_receive_count:
             # The message goes to the DLQ after this receive: the job must not stay running.
             error = JobError(
-                code="job_failed",
+                code=JOB_FAILED,
                 message=f"The job failed after {receive_count} attempts and will not be retried.",
             )
             self.svc.jobs.fail(job, error, self.clock())
@@ -342,42 +209,3 @@ class _JobRun:
         result = {"count": count, "key": key}
         self.svc.jobs.complete(self.job, self.owner, final, result, self.clock())
         return Outcome.COMPLETED
-
-
-# ---------------------------------------------------------------------- sweeper
-@dataclass(frozen=True)
-class SweepReport:
-    reenqueued: int = 0
-    failed: int = 0
-
-
-def sweep(
-    svc: JobServices,
-    *,
-    pending_grace_ms: int,
-    stale_after_ms: int,
-    max_enqueue_attempts: int,
-    clock: Callable[[], int] = now_ms,
-) -> SweepReport:
-    """Re-enqueue jobs left pending (a process died between the write and the send) and
-    fail running jobs that stopped reporting long enough for their retries to be spent."""
-    reenqueued = failed = 0
-    now = clock()
-    for job in svc.jobs.list_active():
-        if job.status is JobStatus.PENDING:
-            if now - (job.enqueued_at or job.created_at) < pending_grace_ms:
-                continue
-            if job.enqueue_attempts >= max_enqueue_attempts:
-                error = JobError(code="enqueue_failed", message="The job could not be queued.")
-                failed += svc.jobs.fail(job, error, now) is not None
-                continue
-            if svc.jobs.mark_enqueued(job, now) is not None:
-                svc.queue.send(JobMessage(jobId=job.id, workspaceId=job.workspace_id))
-                reenqueued += 1
-        elif now - (job.heartbeat_at or job.started_at or job.created_at) > stale_after_ms:
-            error = JobError(
-                code="worker_lost",
-                message="The job stopped making progress and its retries are exhausted.",
-            )
-            failed += svc.jobs.fail(job, error, now) is not None
-    return SweepReport(reenqueued=reenqueued, failed=failed)

@@ -1,0 +1,33 @@
+"""What route functions receive, through Powertools' `Depends` (tests swap any of them
+with `endpoint.app.dependency_overrides[resource_store] = ...`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.request import Request
+
+from plinth.container import container
+from plinth.models.auth import Caller
+from plinth.ports import ResourceStore
+
+
+def current_caller(request: Request) -> Caller:
+    """The authenticated caller the pipeline put in the resolver's context."""
+    caller: Caller = request.context["caller"]
+    return caller
+
+
+def resource_store() -> ResourceStore:
+    return container().resources
+
+
+def signing_key() -> bytes:
+    """The cursor signing key (Secrets Manager, cached with a max age)."""
+    return container().signing_key()
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+Resources = Annotated[ResourceStore, Depends(resource_store)]
+SigningKey = Annotated[bytes, Depends(signing_key)]
