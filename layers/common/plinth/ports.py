@@ -1,7 +1,7 @@
 """The ports the logic depends on: what it needs from storage, not how it is stored.
 
 `plinth.repositories` implements them on DynamoDB, SQS and S3; the unit tier implements
-them in memory (tests/unit/fakes.py). Logic imports this module, never a repository.
+them in memory (tests/unit/logic/fakes.py). Logic imports this module, never a repository.
 """
 
 from __future__ import annotations
