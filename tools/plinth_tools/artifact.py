@@ -187,18 +187,19 @@ def cold_start(
     with `baseline` (another build, say of an older commit), each function of that build
     too, as `<function> (baseline)`, in the same interleaved rounds."""
     runtime = runtime or runtime_boto3()
-    template = tpl.load_template(build / "template.yaml")
     interpreter = sysconfig.get_config_var("BINDIR") + "/python3"
     probes: dict[str, tuple[list[str], dict[str, str], Path]] = {
         "boto3": (["-c", _TIMED_IMPORT, "boto3", str(runtime)], {}, build),
-        "floor": (["-c", _FLOOR, _layer_python(build, template), str(runtime)], {}, build),
     }
     builds = {"": build} | ({" (baseline)": baseline} if baseline else {})
     for suffix, root in builds.items():
-        built = tpl.load_template(root / "template.yaml")
-        for spec in tpl.functions(built).values():
+        template = tpl.load_template(root / "template.yaml")
+        layer_python = _layer_python(root, template)
+        if root is build:
+            probes["floor"] = (["-c", _FLOOR, layer_python, str(runtime)], {}, build)
+        for spec in tpl.functions(template).values():
             module = spec.handler.rpartition(".")[0]
-            roots = [str(root / spec.code_uri), _layer_python(root, built), str(runtime)]
+            roots = [str(root / spec.code_uri), layer_python, str(runtime)]
             probes[spec.logical_id + suffix] = (
                 ["-c", _TIMED_IMPORT, module, *roots],
                 lambda_environment(spec),

@@ -124,7 +124,7 @@ def _error_responses(endpoint: Endpoint) -> dict[int, tuple[str, tuple[str, ...]
 
 
 def _doc(cls: type) -> str:
-    return " ".join(inspect.getdoc(cls).split()).rstrip(".")  # type: ignore[union-attr]
+    return " ".join((inspect.getdoc(cls) or "").split()).rstrip(".")
 
 
 # Stateful links: what a response's body tells a client to call next.

@@ -88,9 +88,13 @@ class Resolver(APIGatewayRestResolver):
     its own request (a container still serves one request at a time, as in Lambda)."""
 
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
-        self._own_event = self._to_proxy_event(dict(event))
         self._own_context = context
         return super().resolve(event, context)
+
+    def _to_proxy_event(self, event: dict[str, Any]) -> BaseProxyEvent:
+        # `resolve` wraps the event once: keep that wrapper, not a second one of our own.
+        self._own_event = super()._to_proxy_event(event)
+        return self._own_event
 
     @property  # type: ignore[override]
     def current_event(self) -> BaseProxyEvent:
