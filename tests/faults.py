@@ -70,6 +70,11 @@ def _call(event_name: str, request: Any) -> Call:
         if "TableName" in payload:
             tables.add(payload["TableName"])
         tables.update(payload.get("RequestItems", {}))
+        tables.update(
+            action["TableName"]
+            for item in payload.get("TransactItems", [])
+            for action in item.values()
+        )
     return Call(service, operation, frozenset(tables))
 
 
@@ -99,6 +104,16 @@ class FaultInjector:
 
     def inject(self, where: Callable[[Call], bool], fault: Fault) -> None:
         self.rules.append((where, fault))
+
+    def before(self, where: Callable[[Call], bool], step: Callable[[], None]) -> None:
+        """Run `step` before each matching call, which then goes ahead (a race, a crash)."""
+
+        def run(call: Call) -> bool:
+            if where(call):
+                step()
+            return False
+
+        self.rules.append((run, THROTTLED))
 
     def clear(self) -> None:
         self.rules.clear()

@@ -36,10 +36,9 @@ def _plus(*parts: dict[str, int]) -> dict[str, int]:
 
 
 def _expected(export_parts: int) -> dict[str, dict[str, int]]:
-    bulk_batches = math.ceil(BULK_ITEMS / 25)  # BatchWriteItem takes 25 puts
-    # Job item updates of a bulk job: the claim, a progress checkpoint every 100 items
-    # (at 100, 200, ..., 900: not after the last chunk), and the completion.
-    bulk_progress = math.ceil(BULK_ITEMS / 100) - 1
+    # One TransactWriteItems per 25 resources, carrying the job's checkpoint with them
+    # (the fence that keeps a redelivery from rewriting a chunk): no separate progress writes.
+    bulk_chunks = math.ceil(BULK_ITEMS / 25)
     event_source = {"sqs:ReceiveMessage": 1, "sqs:DeleteMessageBatch": 1}
     return {
         "first request on a key (authorizer not cached): GET list": _plus(
@@ -68,8 +67,8 @@ def _expected(export_parts: int) -> dict[str, dict[str, int]]:
         f"worker: bulk create of {BULK_ITEMS}": _plus(
             event_source,
             {"dynamodb:GetItem": 1, "s3:GetObject": 1},  # the job, its payload
-            {"dynamodb:BatchWriteItem": bulk_batches},
-            {"dynamodb:UpdateItem": 1 + bulk_progress + 1},
+            {"dynamodb:TransactWriteItems": bulk_chunks},
+            {"dynamodb:UpdateItem": 2},  # the claim and the completion
         ),
         "POST /v1/resources/export": _plus({"dynamodb:PutItem": 1, "sqs:SendMessage": 1}, RATE),
         f"worker: export of {EXPORT_ITEMS}": _plus(
@@ -141,4 +140,4 @@ def test_every_operation_makes_exactly_its_budgeted_aws_calls(measured):
     api_floor += ["PATCH /v1/resources/{id}", "DELETE /v1/resources/{id}", "replayed POST"]
     assert {op: totals[op] for op in api_floor} == dict.fromkeys(api_floor, 2)
     assert totals["POST with Idempotency-Key"] == 4
-    assert actual[f"worker: bulk create of {BULK_ITEMS}"]["dynamodb:BatchWriteItem"] <= 40
+    assert actual[f"worker: bulk create of {BULK_ITEMS}"]["dynamodb:TransactWriteItems"] <= 40

@@ -10,13 +10,16 @@ import pytest
 
 from plinth.container import container
 from plinth.logic.jobs.sweeper import sweep
-from plinth.logic.jobs.worker import Outcome, WorkerConfig, process_message
+from plinth.logic.jobs.worker import Outcome, WorkerConfig, bulk_resource_ids, process_message
 from plinth.models.job import JobMessage
+from plinth.models.resource import Resource, ResourceCreate
+from plinth.ports import LeaseLost
 from plinth.timeutil import now_ms
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from plinth_tools.local.runtime import FunctionPool
 from plinth_tools.local.workers import QueuePoller
+from tests.faults import FaultInjector
 from tests.support import dependencies, failing_client, fresh_dependencies
 
 
@@ -169,30 +172,99 @@ def test_bulk_body_over_5_mib_is_413_and_under_is_accepted(api):
     assert response.error["code"] == "payload_too_large"
 
 
-def test_worker_dying_mid_bulk_is_resumed_without_duplicates(api, jobs):
-    real = container().resources
-    calls = Counter()
+class Killed(BaseException):
+    """The worker's process dies: no `except Exception`, no cleanup, no lease handed back."""
 
-    class DiesOnSixthChunk:
-        def __getattr__(self, name):
-            return getattr(real, name)
 
-        def put_batch(self, resources):
-            calls["chunks"] += 1
-            if calls["chunks"] == 6:
-                raise RuntimeError("worker killed")
-            return real.put_batch(resources)
+def _on_resource_writes(aws, monkeypatch, step):
+    """Run `step(n)` before the n-th write of resources (whatever call the worker uses),
+    in any client of any warm container."""
+    table, writes = aws["ResourcesTable"], Counter()
+    writing = {"BatchWriteItem", "TransactWriteItems"}
 
-    with dependencies(resources=DiesOnSixthChunk()):
-        job = jobs.bulk(_items(250)).body
-        jobs.drain()
+    def count_and_step():
+        writes["n"] += 1
+        step(writes["n"])
+
+    FaultInjector(monkeypatch).before(
+        lambda call: call.operation in writing and table in call.tables, count_and_step
+    )
+    return writes
+
+
+def _work(job_id, owner, lease_ms=60_000, receive_count=1, remaining=lambda: 100_000):
+    return process_message(
+        JobMessage(jobId=job_id, workspaceId="ws_alpha"),
+        receive_count=receive_count,
+        owner=owner,
+        remaining_ms=remaining,
+        svc=container().jobs,
+        config=WorkerConfig(margin_ms=1, lease_ms=lease_ms, max_receive_count=3, part_bytes=1024),
+    )
+
+
+def test_worker_dying_mid_bulk_is_resumed_without_duplicates(api, jobs, aws, monkeypatch):
+    def dies_on_sixth_chunk(n):
+        if n == 6:
+            raise RuntimeError("worker killed")
+
+    writes = _on_resource_writes(aws, monkeypatch, dies_on_sixth_chunk)
+    job = jobs.bulk(_items(250)).body
+    jobs.drain()
     done = jobs.get(job["id"]).body
     assert done["status"] == "completed"
-    # 5 chunks written, a checkpoint at 100; the redelivery resumed at 100, not 0.
-    assert calls["chunks"] == 6 + (250 - 100 + 24) // 25
+    # 5 chunks written, each with its checkpoint; the redelivery resumed at 125.
+    assert writes["n"] == 6 + (250 - 125) // 25
     resources = _all_resources(api)
     assert len(resources) == 250
     assert sorted(r["id"] for r in resources) == sorted(done["result"]["ids"])
+
+
+def test_redelivery_after_a_killed_worker_never_undoes_a_client_delete_or_patch(
+    api, jobs, aws, monkeypatch
+):
+    def killed_on_fourth_chunk(n):
+        if n == 4:
+            raise Killed
+
+    _on_resource_writes(aws, monkeypatch, killed_on_fourth_chunk)
+    job = jobs.bulk(_items(150)).body
+    with pytest.raises(Killed):
+        _work(job["id"], "worker-1", lease_ms=1)  # its lease is over by the time it dies
+    written = {r["id"]: r for r in _all_resources(api)}
+    assert len(written) == 75
+    deleted, patched = sorted(written)[0], sorted(written)[1]
+    assert api.request("DELETE", f"/v1/resources/{deleted}").status == 204
+    patch = api.request("PATCH", f"/v1/resources/{patched}", json_body={"status": "paused"})
+    assert patch.status == 200
+    assert _work(job["id"], "worker-2", receive_count=2) is Outcome.COMPLETED
+    assert api.request("GET", f"/v1/resources/{deleted}").status == 404
+    kept = api.request("GET", f"/v1/resources/{patched}").body
+    assert (kept["status"], kept["updatedAt"]) == ("paused", patch.body["updatedAt"])
+    assert len(_all_resources(api)) == 149
+    assert jobs.get(job["id"]).body["result"]["created"] == 150
+
+
+def test_a_worker_that_lost_its_lease_mid_job_writes_nothing_afterwards(
+    api, jobs, aws, monkeypatch
+):
+    job = jobs.bulk(_items(60)).body
+    victims = []
+
+    def stalls_before_second_chunk(n):
+        if n != 2 or victims:
+            return
+        # Stalled past its lease: the redelivery runs the job to the end, then the client
+        # deletes a resource of the chunk the stalled worker is about to write.
+        assert _work(job["id"], "worker-2", receive_count=2) is Outcome.COMPLETED
+        victims.append(jobs.get(job["id"]).body["result"]["ids"][30])
+        assert api.request("DELETE", f"/v1/resources/{victims[0]}").status == 204
+
+    _on_resource_writes(aws, monkeypatch, stalls_before_second_chunk)
+    assert _work(job["id"], "worker-1", lease_ms=1) is Outcome.LEASE_LOST
+    assert api.request("GET", f"/v1/resources/{victims[0]}").status == 404
+    assert len(_all_resources(api)) == 59
+    assert jobs.get(job["id"]).body["status"] == "completed"
 
 
 def test_worker_killed_without_cleanup_resumes_once_its_lease_expires(api, jobs, aws):
@@ -503,3 +575,24 @@ def test_each_job_message_names_its_workspace_as_the_fair_queue_tenant(jobs):
         json.loads(m["Body"])["jobId"]: m["Attributes"]["MessageGroupId"] for m in got["Messages"]
     }
     assert tenants == {ours.body["id"]: "ws_alpha", theirs.body["id"]: "ws_beta"}
+
+
+def test_a_chunk_never_overwrites_a_resource_that_already_exists(api, jobs, aws):
+    # Only a job started by an earlier release (unfenced writes past its checkpoint) can
+    # meet its own resources again: the fenced write leaves them as the client left them.
+    job = jobs.bulk(_items(3)).body
+    svc = container().jobs
+    claimed = svc.jobs.claim(svc.jobs.get("ws_alpha", job["id"]), "w", now_ms(), 60_000)
+    resource_ids = bulk_resource_ids(claimed)
+    chunk = [
+        Resource.new(rid, "ws_alpha", ResourceCreate(name=f"n{i}"), 1)
+        for i, rid in enumerate(resource_ids)
+    ]
+    container().resources.create(chunk[1].model_copy(update={"name": "the client's"}))
+    advanced = svc.jobs.write_chunk(claimed, "w", chunk, now_ms())
+    assert advanced.checkpoint.processed == 3
+    assert svc.jobs.get("ws_alpha", job["id"]).checkpoint.processed == 3
+    names = [container().resources.get("ws_alpha", rid).name for rid in resource_ids]
+    assert names == ["n0", "the client's", "n2"]
+    with pytest.raises(LeaseLost):  # the same chunk again: the fence has moved on
+        svc.jobs.write_chunk(claimed, "w", chunk, now_ms())

@@ -75,6 +75,14 @@ def test_read_functions_can_only_read_the_resources_table():
                 assert set(actions) <= {"dynamodb:GetItem", "dynamodb:Query"}, (name, actions)
 
 
+def test_the_job_worker_can_create_and_read_resources_but_never_delete_or_overwrite_in_bulk():
+    allowed = set()
+    for actions, resources in _statements("JobsWorkerFunction"):
+        if "ResourcesTable" in resources:
+            allowed |= set(actions)
+    assert allowed == {"dynamodb:PutItem", "dynamodb:Query"}
+
+
 def test_every_endpoint_may_count_requests_and_only_posts_touch_idempotency():
     for spec in tpl.functions().values():
         if not spec.routes or spec.logical_id == tpl.METHOD_NOT_ALLOWED_FUNCTION:

@@ -113,7 +113,9 @@ class Container:
         from plinth.repositories.queue import SqsJobQueue
 
         return JobServices(
-            jobs=DynamoJobRepository(self.dynamodb, self.settings.jobs_table),
+            jobs=DynamoJobRepository(
+                self.dynamodb, self.settings.jobs_table, self.settings.resources_table
+            ),
             queue=SqsJobQueue(self.sqs, self.settings.jobs_queue_url),
             store=S3JobStore(self.s3, self.settings.jobs_bucket),
             resources=self.resources,

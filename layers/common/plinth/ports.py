@@ -70,6 +70,14 @@ class JobStore(Protocol):
     def save_checkpoint(
         self, job: Job, owner: str, checkpoint: Checkpoint, now: int, *, release: bool
     ) -> Job: ...
+    def write_chunk(
+        self, job: Job, owner: str, resources: builtins.list[Resource], now: int
+    ) -> Job:
+        """Create `resources` (none may exist yet) and advance `checkpoint.processed` past
+        them, atomically, only while `owner` holds the lease and the checkpoint is still
+        `job.checkpoint`; otherwise `LeaseLost` and nothing is written."""
+        ...
+
     def complete(
         self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int
     ) -> Job: ...

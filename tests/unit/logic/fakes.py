@@ -26,7 +26,7 @@ class Unavailable(Exception):
 class InMemoryResources:
     items: dict[tuple[str, str], Resource] = field(default_factory=dict)
     batches: int = 0
-    fail_batch_at: int | None = None  # the n-th put_batch call raises (a dying worker)
+    fail_batch_at: int | None = None  # the n-th batch write raises (a dying worker)
 
     def create(self, resource: Resource) -> None:
         self.items[(resource.workspace_id, resource.id)] = resource
@@ -79,10 +79,19 @@ class InMemoryResources:
         for resource in resources:
             self.create(resource)
 
+    def insert_new(self, resources: builtins.list[Resource]) -> None:
+        """One all-or-nothing write that leaves existing resources as they are."""
+        self.batches += 1
+        if self.batches == self.fail_batch_at:
+            raise Unavailable("worker killed")
+        for resource in resources:
+            self.items.setdefault((resource.workspace_id, resource.id), resource)
+
 
 @dataclass
 class InMemoryJobs:
     items: dict[tuple[str, str], Job] = field(default_factory=dict)
+    resources: InMemoryResources = field(default_factory=InMemoryResources)
     # Operation name → what another process does just before it (once): a race.
     interleave: dict[str, Callable[[], object]] = field(default_factory=dict)
     failing: set[str] = field(default_factory=set)  # operations that raise (an outage)
@@ -171,6 +180,23 @@ class InMemoryJobs:
         if release:
             update |= {"lease_owner": None, "lease_until": None}
         return self._put(self._held(job, owner).model_copy(update=update))
+
+    def write_chunk(
+        self, job: Job, owner: str, resources: builtins.list[Resource], now: int
+    ) -> Job:
+        self._enter("write_chunk")
+        current = self._held(job, owner)
+        if current.checkpoint.processed != job.checkpoint.processed:
+            raise LeaseLost
+        self.resources.insert_new(resources)
+        checkpoint = current.checkpoint.model_copy(
+            update={"processed": job.checkpoint.processed + len(resources)}
+        )
+        return self._put(
+            current.model_copy(
+                update={"checkpoint": checkpoint, "heartbeat_at": now, "updated_at": now}
+            )
+        )
 
     def complete(
         self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int
@@ -341,12 +367,8 @@ class InMemoryWorkspaces:
 def job_services() -> tuple[
     JobServices, InMemoryJobs, InMemoryQueue, InMemoryBlobs, InMemoryResources
 ]:
-    jobs, queue, blobs, resources = (
-        InMemoryJobs(),
-        InMemoryQueue(),
-        InMemoryBlobs(),
-        InMemoryResources(),
-    )
+    resources = InMemoryResources()
+    jobs, queue, blobs = InMemoryJobs(resources=resources), InMemoryQueue(), InMemoryBlobs()
     return (
         JobServices(jobs=jobs, queue=queue, store=blobs, resources=resources),
         jobs,

@@ -8,11 +8,14 @@ never backwards; progress and completion are only written by the lease holder.
 from __future__ import annotations
 
 import builtins
+import random
+import time
 from typing import TYPE_CHECKING, Any
 
-from plinth.errors import ConditionFailed, NotFound
-from plinth.models.items import ACTIVE_KEY, JobItem, status_key
+from plinth.errors import ConditionFailed, DependencyUnavailable, NotFound
+from plinth.models.items import ACTIVE_KEY, JobItem, ResourceItem, status_key
 from plinth.models.job import Checkpoint, Job, JobError, JobStatus
+from plinth.models.resource import Resource
 from plinth.ports import LeaseLost, LeaseRefused
 from plinth.repositories.aws import (
     aws_errors,
@@ -28,16 +31,37 @@ if TYPE_CHECKING:
 ACTIVITY_INDEX = "byActivity"
 _NOT_FOUND = "No such job."
 _NAMES = {"#s": "status", "#r": "result", "#e": "error", "#c": "checkpoint"}
+# Cancellation reasons worth another go at the same transaction (a concurrent write of
+# the job item, such as the sweeper's, or throttling); anything else is final.
+_TRANSIENT_REASONS = frozenset(
+    {
+        "TransactionConflict",
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+    }
+)
+_CHUNK_ATTEMPTS = 4
+_BACKOFF_BASE_S = 0.05
 
 
 def _job(item: dict[str, Any]) -> Job:
     return JobItem.model_validate(item).to_domain()
 
 
+def _cancellation_reasons(failure: ConditionFailed) -> list[str]:
+    """Each transaction item's cancellation code, in order (`None` where it was fine)."""
+    response: dict[str, Any] = getattr(failure.__cause__, "response", {}) or {}
+    return [str(r.get("Code", "None")) for r in response.get("CancellationReasons", [])]
+
+
 class DynamoJobRepository:
-    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+    def __init__(
+        self, client: DynamoDBClient, table_name: str, resources_table: str | None = None
+    ) -> None:
         self._client = client
         self._table = table_name
+        self._resources_table = resources_table
 
     def create(self, job: Job) -> None:
         with aws_errors("create job"):
@@ -129,6 +153,69 @@ class DynamoJobRepository:
             )
         except ConditionFailed as failure:
             raise LeaseLost from failure
+
+    def write_chunk(
+        self, job: Job, owner: str, resources: builtins.list[Resource], now: int
+    ) -> Job:
+        """Create `resources` and advance the checkpoint past them in one transaction,
+        fenced by the lease and the checkpoint this worker resumed from: a worker that lost
+        its lease, or a redelivery of a chunk already written, changes nothing. Each put
+        also requires the resource not to exist, so no job ever overwrites a resource (a
+        client's PATCH) or brings one back (a client's DELETE): every chunk is written
+        exactly once, and never after the client could have touched it."""
+        if self._resources_table is None:
+            raise TypeError("write_chunk needs the resources table")
+        done = job.checkpoint.processed
+        checkpoint = job.checkpoint.model_copy(update={"processed": done + len(resources)})
+        fence: Any = {  # a TransactWriteItemTypeDef
+            "Update": {
+                "TableName": self._table,
+                "Key": self._key(job.workspace_id, job.id),
+                "UpdateExpression": "SET #c = :cp, heartbeatAt = :now, updatedAt = :now",
+                "ConditionExpression": ("leaseOwner = :owner AND #s = :running AND #c.#p = :done"),
+                "ExpressionAttributeNames": {"#c": "checkpoint", "#s": "status", "#p": "processed"},
+                "ExpressionAttributeValues": to_attributes(
+                    {
+                        ":cp": checkpoint.model_dump(),
+                        ":now": now,
+                        ":owner": owner,
+                        ":running": JobStatus.RUNNING.value,
+                        ":done": done,
+                    }
+                ),
+            }
+        }
+        puts: builtins.list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._resources_table,
+                    "Item": to_attributes(ResourceItem.from_domain(r).model_dump(mode="json")),
+                    "ConditionExpression": "attribute_not_exists(id)",
+                }
+            }
+            for r in resources
+        ]
+        for attempt in range(_CHUNK_ATTEMPTS):
+            try:
+                with aws_errors("write resources"):
+                    self._client.transact_write_items(TransactItems=[fence, *puts])
+            except ConditionFailed as failure:
+                reasons = _cancellation_reasons(failure)
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    raise LeaseLost from failure  # another worker holds or has moved the job
+                if any(code == "ConditionalCheckFailed" for code in reasons[1:]):
+                    # Only a job of an earlier release (unfenced puts) leaves resources past
+                    # its checkpoint: those stay as the client may have left them.
+                    puts = [p for p, code in zip(puts, reasons[1:], strict=True) if code == "None"]
+                    continue
+                if not set(reasons) <= _TRANSIENT_REASONS | {"None"}:
+                    raise
+                time.sleep(_BACKOFF_BASE_S * 2**attempt * random.uniform(0.5, 1))  # noqa: S311
+                continue
+            return job.model_copy(
+                update={"checkpoint": checkpoint, "heartbeat_at": now, "updated_at": now}
+            )
+        raise DependencyUnavailable("The job's write kept conflicting; it will be retried.")
 
     def complete(
         self, job: Job, owner: str, checkpoint: Checkpoint, result: dict[str, Any], now: int

@@ -37,20 +37,69 @@ def test_bulk_completes_in_one_run_and_a_redelivery_does_nothing():
     assert jobs.get("ws_a", job.id) == done
 
 
-def test_bulk_saves_progress_every_hundred_items():
+def test_bulk_advances_the_checkpoint_with_every_chunk_it_writes():
     svc, jobs, queue, _, resources = job_services()
     clock = Clock()
-    job = submit_bulk("ws_a", bulk_request(250), svc, clock=clock)
+    job = submit_bulk("ws_a", bulk_request(60), svc, clock=clock)
     seen = []
-    real_put = resources.put_batch
+    real_insert = resources.insert_new
 
-    def put_batch(batch):
-        seen.append(jobs.get("ws_a", job.id).checkpoint.processed)
-        real_put(batch)
+    def insert_new(batch):
+        seen.append((jobs.get("ws_a", job.id).checkpoint.processed, len(batch)))
+        real_insert(batch)
 
-    resources.put_batch = put_batch
+    resources.insert_new = insert_new
     assert work(svc, queue, clock) is Outcome.COMPLETED
-    assert seen == [0, 0, 0, 0, 100, 100, 100, 100, 200, 200]
+    assert seen == [(0, 25), (25, 25), (50, 10)]
+    assert jobs.get("ws_a", job.id).checkpoint.processed == 60
+
+
+def test_a_redelivery_after_a_crash_never_undoes_a_client_delete_or_patch():
+    svc, jobs, queue, _, resources = job_services()
+    clock = Clock()
+    job = submit_bulk("ws_a", bulk_request(100), svc, clock=clock)
+    message = queue.messages[0]
+    resources.fail_batch_at = 3  # killed during the third chunk, with no cleanup at all
+    jobs.failing.add("save_checkpoint")
+    with pytest.raises(Unavailable):
+        work(svc, queue, clock)
+    jobs.failing.clear()
+    ids = bulk_resource_ids(jobs.get("ws_a", job.id))
+    resources.delete("ws_a", ids[0])
+    resources.update("ws_a", ids[30], {"name": "renamed by the client"}, clock())
+    stuck = jobs.get("ws_a", job.id)
+    assert stuck.lease_until is not None
+    clock.now = stuck.lease_until + 1
+    queue.messages.append(message)  # SQS redelivers once the visibility timeout ends
+    assert work(svc, queue, clock, receive_count=2) is Outcome.COMPLETED
+    assert ("ws_a", ids[0]) not in resources.items
+    assert resources.get("ws_a", ids[30]).name == "renamed by the client"
+    assert len(resources.items) == 99
+    assert resources.batches == 3 + 2  # resumed at 50, where the last write ended
+
+
+def test_a_worker_that_lost_its_lease_writes_nothing_after_the_new_holder():
+    svc, jobs, queue, _, resources = job_services()
+    clock = Clock()
+    job = submit_bulk("ws_a", bulk_request(50), svc, clock=clock)
+    message = queue.messages[0]
+    deleted = []
+
+    def stalled_past_the_lease() -> int:  # asked before the second chunk
+        current = jobs.get("ws_a", job.id)
+        assert current.lease_until is not None
+        clock.now = current.lease_until + 1
+        queue.messages.append(message)  # the redelivery, to a second worker
+        assert work(svc, queue, clock, owner="worker-2", receive_count=2) is Outcome.COMPLETED
+        rid = bulk_resource_ids(current)[40]
+        resources.delete("ws_a", rid)
+        deleted.append(rid)
+        return 60_000
+
+    assert work(svc, queue, clock, remaining=stalled_past_the_lease) is Outcome.LEASE_LOST
+    assert ("ws_a", deleted[0]) not in resources.items
+    assert len(resources.items) == 49
+    assert jobs.get("ws_a", job.id).status is JobStatus.COMPLETED
 
 
 def test_bulk_out_of_time_checkpoints_releases_and_continues_without_duplicates():
@@ -140,12 +189,12 @@ def test_a_job_finished_between_read_and_claim_is_left_finished():
     assert resources.items == {}
 
 
-def test_a_lease_taken_over_mid_run_stops_the_run_without_writing_progress():
+def test_a_lease_taken_over_mid_run_stops_the_run_at_its_next_write():
     svc, jobs, queue, _, resources = job_services()
     clock = Clock()
     job = submit_bulk("ws_a", bulk_request(250), svc, clock=clock)
 
-    def taken_over() -> int:  # asked after each batch: another worker took the lease
+    def taken_over() -> int:  # asked before each later chunk: another worker took the lease
         current = jobs.get("ws_a", job.id)
         jobs.items["ws_a", job.id] = current.model_copy(update={"lease_owner": "thief"})
         return 60_000
@@ -155,10 +204,10 @@ def test_a_lease_taken_over_mid_run_stops_the_run_without_writing_progress():
     assert (held.status, held.lease_owner, held.checkpoint.processed) == (
         JobStatus.RUNNING,
         "thief",
-        0,
+        25,  # the one chunk written while it still held the lease
     )
+    assert len(resources.items) == 25
     assert queue.messages == []  # no continuation: the new holder's message carries the work
-    assert len(resources.items) == 100  # rewritten with the same ids by the new holder
 
 
 # ---------------------------------------------------------------------- retries and failure
@@ -167,17 +216,17 @@ def test_a_failed_attempt_keeps_the_checkpoint_and_hands_the_lease_back():
     clock = Clock()
     job = submit_bulk("ws_a", bulk_request(250), svc, clock=clock)
     message = queue.messages[0]
-    resources.fail_batch_at = 6  # after 125 items; the checkpoint at 100 was saved
+    resources.fail_batch_at = 6  # after 125 items, each chunk with its checkpoint
     with pytest.raises(Unavailable):
         work(svc, queue, clock)
     failed_once = jobs.get("ws_a", job.id)
     assert failed_once.status is JobStatus.RUNNING
-    assert failed_once.checkpoint.processed == 100
+    assert failed_once.checkpoint.processed == 125
     assert failed_once.lease_owner is None
     queue.messages.append(message)  # SQS redelivers
     assert work(svc, queue, clock, receive_count=2) is Outcome.COMPLETED
     assert len(resources.items) == 250
-    assert resources.batches == 6 + (250 - 100 + 24) // 25
+    assert resources.batches == 6 + (250 - 125) // 25  # nothing written twice
 
 
 def test_a_failed_attempt_that_cannot_hand_the_lease_back_still_raises_for_a_retry():
@@ -208,13 +257,14 @@ def test_a_completion_that_could_not_be_written_is_redone_by_the_retry():
     jobs.failing.add("complete")
     with pytest.raises(DependencyUnavailable):
         work(svc, queue, clock)
-    assert jobs.get("ws_a", job.id).checkpoint.processed == 100  # the last progress saved
+    assert jobs.get("ws_a", job.id).checkpoint.processed == 130  # every chunk is recorded
     jobs.failing.clear()
     queue.messages.append(message)
     assert work(svc, queue, clock, receive_count=2) is Outcome.COMPLETED
     done = jobs.get("ws_a", job.id)
     assert done.result == {"created": 130, "ids": bulk_resource_ids(done)}
-    assert len(resources.items) == 130  # the tail was rewritten, not duplicated
+    assert len(resources.items) == 130
+    assert resources.batches == 6  # the retry only completes: nothing is written again
 
 
 def test_the_last_allowed_receive_marks_the_job_failed():
