@@ -203,3 +203,32 @@ def test_docs_serve_only_their_own_assets(api, path):
     status, _, body = _send(api, "GET", path)
     assert status == 404
     assert json.loads(body)["error"]["code"] == "not_found"
+
+
+def test_two_authorization_headers_are_401_even_when_each_key_is_valid(api):
+    # The first request caches the key's verdict in API Gateway (and in `plinth dev`):
+    # the pipeline must refuse the pair itself, since the authorizer may never see it.
+    assert _send(api, "GET", "/v1/resources", {"Authorization": f"Bearer {api.key}"})[0] == 200
+    connection = _connection(api)
+    try:
+        connection.putrequest("GET", "/v1/resources")
+        connection.putheader("Authorization", f"Bearer {api.key}")
+        connection.putheader("Authorization", f"Bearer {api.key}")
+        connection.endheaders()
+        response = connection.getresponse()
+        status, headers, body = response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+    from tests.e2e.test_http import SAM_AUTHORIZER_FAILURE
+
+    if api.sam and (status, json.loads(body)) == SAM_AUTHORIZER_FAILURE:
+        return  # sam local runs the authorizer on every request; it refuses the pair too
+    assert status == 401
+    assert headers["WWW-Authenticate"] == 'Bearer realm="plinth"'
+    assert json.loads(body) == {
+        "error": {
+            "code": "unauthorized",
+            "message": "Send exactly one Authorization header.",
+            "param": "Authorization",
+        }
+    }

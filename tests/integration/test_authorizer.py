@@ -76,3 +76,15 @@ def test_header_name_is_case_insensitive(mint_key):
 def test_bearer_scheme_is_case_insensitive(mint_key, scheme):
     key, secret = mint_key()
     assert _authorize(f"{scheme} {secret}")["principalId"] == key.keyId
+
+
+def test_two_authorization_headers_are_unauthorized_whichever_is_read(mint_key):
+    key, secret = mint_key()
+    event = load_event("authorizer")
+    event["headers"] = {"Authorization": f"Bearer {secret}"}
+    event["multiValueHeaders"] = {"Authorization": [f"Bearer {secret}", f"Bearer {secret}"]}
+    handler = load_handler(tpl.functions()["AuthorizerFunction"])
+    with pytest.raises(Exception, match="^Unauthorized$"):
+        handler(event, FakeLambdaContext("a", "r"))
+    event["multiValueHeaders"] = {"authorization": [f"Bearer {secret}"]}
+    assert handler(event, FakeLambdaContext("a", "r"))["principalId"] == key.keyId

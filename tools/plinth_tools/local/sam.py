@@ -162,8 +162,14 @@ class GatewayResponses:
         connection = http.client.HTTPConnection(*self._sam, timeout=FORWARD_TIMEOUT)
         try:
             target = request.path + (f"?{request.query}" if request.query else "")
-            headers = {k: v for k, v in request.headers if k.lower() not in self._HOP_BY_HOP}
-            connection.request(request.method, target, body=request.body or None, headers=headers)
+            # Header by header: a dict would fold a repeated header into one.
+            connection.putrequest(request.method, target, skip_host=True, skip_accept_encoding=True)
+            for name, value in request.headers:
+                if name.lower() not in self._HOP_BY_HOP:
+                    connection.putheader(name, value)
+            if request.body:
+                connection.putheader("Content-Length", str(len(request.body)))
+            connection.endheaders(request.body or None)
             response = connection.getresponse()
             body = response.read()
             status = response.status

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 )
 
 from plinth.errors import DependencyUnavailable, Unauthorized
-from plinth.logic.auth import authenticate
+from plinth.logic.auth import authenticate, single_authorization
 from plinth.observability import logger, metrics
 from plinth.ports import KeyStore, WorkspaceStore
 
@@ -27,6 +27,7 @@ def authorize(event: dict[str, Any], keys: KeyStore, workspaces: WorkspaceStore)
     request = APIGatewayAuthorizerRequestEvent(event)
     headers = {k.lower(): v for k, v in (request.headers or {}).items()}
     try:
+        single_authorization(event.get("multiValueHeaders"))
         caller = authenticate(headers.get("authorization"), keys, workspaces)
     except Unauthorized:
         metrics.add_metric(name="AuthorizationDenied", unit=MetricUnit.Count, value=1)

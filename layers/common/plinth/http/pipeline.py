@@ -25,7 +25,7 @@ from plinth.container import container
 from plinth.errors import NotFound, PlinthError, Unauthorized, ValidationFailed
 from plinth.http.body import BodyMode, check_json_body
 from plinth.http.errors import JSON, error_response, rate_limit_headers, validation_failure
-from plinth.logic.auth import require_scope
+from plinth.logic.auth import require_scope, single_authorization
 from plinth.models.auth import Caller
 from plinth.observability import metrics
 
@@ -186,6 +186,8 @@ def handle(endpoint: Endpoint, event: dict[str, Any], context: LambdaContext) ->
     """Run one request through the checks in SPEC §3 order, then the resolver."""
     rate_headers: dict[str, str] = {}
     try:
+        # Also here: a verdict cached for one of the copies never runs the authorizer.
+        single_authorization(event.get("multiValueHeaders"))
         caller = caller_of(event)
         require_scope(caller, endpoint.scope)
         settings = container().settings

@@ -33,6 +33,19 @@ def parse_bearer(header: str | None) -> str:
     return match.group(1)
 
 
+def single_authorization(multi_value_headers: dict[str, list[str]] | None) -> None:
+    """One `Authorization` header, or 401: with two, which key is the caller's would be
+    up to whichever copy a proxy, the gateway or its authorizer cache happens to read."""
+    sent = [
+        value
+        for name, values in (multi_value_headers or {}).items()
+        if name.lower() == "authorization"
+        for value in values or []
+    ]
+    if len(sent) > 1:
+        raise Unauthorized("Send exactly one Authorization header.", param="Authorization")
+
+
 def authenticate(header: str | None, keys: KeyStore, workspaces: WorkspaceStore) -> Caller:
     """Two GetItems: the key by its hash, then its workspace (for the rate limit)."""
     key = keys.find_by_hash(hash_secret(parse_bearer(header)))
