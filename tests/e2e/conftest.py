@@ -82,13 +82,14 @@ class LocalApi:
             return ApiResponse(error.code, dict(error.headers), error.read().decode())
 
     def cli(self, *args: str) -> Any:
-        """The CLI as a developer runs it in a new shell: only AWS_ENDPOINT_URL is set."""
+        """The CLI as a developer runs it in a new shell: only what the banner exports."""
         env = {
             k: v
             for k, v in os.environ.items()
             if not k.startswith(("AWS_", "API_KEYS", "WORKSPACES"))
         }
         env["AWS_ENDPOINT_URL"] = self.aws_endpoint
+        env["AWS_ENDPOINT_URL_API_GATEWAY"] = self.base_url
         env["HOME"] = "/nonexistent"  # no ~/.aws either
         done = subprocess.run(
             [sys.executable, "-m", "plinth_tools.cli", *args],

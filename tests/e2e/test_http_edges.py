@@ -232,3 +232,62 @@ def test_two_authorization_headers_are_401_even_when_each_key_is_valid(api):
             "param": "Authorization",
         }
     }
+
+
+@pytest.mark.parametrize("key", [True, False])
+def test_a_body_over_five_mebibytes_is_413_from_the_firewall_before_lambda_or_the_key(api, key):
+    """Between 5 MiB and API Gateway's 10 MB the event would pass Lambda's 6 MB limit, the
+    invocation fail and the gateway answer a retryable 5xx: the firewall answers first."""
+    body = b'{"resources": [' + b" " * (6 * 1024 * 1024) + b"]}"
+    headers = {"Content-Type": "application/json"}
+    if key:
+        headers["Authorization"] = f"Bearer {api.key}"
+    connection = _connection(api, timeout=60)
+    try:
+        connection.request("POST", "/v1/resources/bulk", body=body, headers=headers)
+        response = connection.getresponse()
+        status, answer = response.status, json.loads(response.read())
+    finally:
+        connection.close()
+    assert status == 413
+    assert answer["error"]["code"] == "payload_too_large"
+    assert "5 MiB (5242880 bytes)" in answer["error"]["message"]  # the firewall's, not Lambda's
+    assert "Retry-After" not in dict(response.getheaders())
+
+
+def test_a_body_of_exactly_five_mebibytes_passes_the_firewall(api):
+    body = b'{"resources": [' + b" " * (5 * 1024 * 1024 - 17) + b"]}"
+    assert len(body) == 5 * 1024 * 1024
+    connection = _connection(api, timeout=60)
+    try:
+        connection.request(
+            "POST",
+            "/v1/resources/bulk",
+            body=body,
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {api.key}"},
+        )
+        response = connection.getresponse()
+        status, answer = response.status, json.loads(response.read())
+    finally:
+        connection.close()
+    assert "5 MiB (5242880 bytes)" not in answer["error"]["message"]
+    assert status == 422  # the function's answer: an empty list of resources
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "message"),
+    [
+        (b"GET /v1/" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414, "line is too long"),
+        (b"GET /v1/resources HTTP/1.1\r\nX-Big: " + b"y" * 70_000 + b"\r\n\r\n", 431, "too large"),
+    ],
+)
+def test_request_line_or_headers_over_the_limit_answer_the_spec_code(
+    api, request_bytes, status, message
+):
+    answer = _raw(api, request_bytes)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), head
+    error = json.loads(body)["error"]
+    assert error["code"] == "payload_too_large"
+    assert message in error["message"]
+    assert error["param"] is None

@@ -6,6 +6,7 @@ import pytest
 
 from plinth.container import container
 from plinth.logic import keys as key_logic
+from plinth.repositories.verdicts import NoVerdictCache
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from tests.support import load_event
@@ -59,7 +60,7 @@ def test_missing_malformed_or_unknown_key_is_unauthorized(aws, header):
 def test_revoked_key_is_unauthorized(mint_key):
     key, secret = mint_key()
     assert _authorize(f"Bearer {secret}")["principalId"] == key.keyId
-    key_logic.revoke_key(key.keyId, container().api_keys)
+    key_logic.revoke_key(key.keyId, container().api_keys, NoVerdictCache())
     with pytest.raises(Exception, match="^Unauthorized$"):
         _authorize(f"Bearer {secret}")
 

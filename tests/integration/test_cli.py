@@ -128,3 +128,43 @@ def test_aws_errors_are_one_clear_line_not_a_traceback(monkeypatch, capsys):
     assert err.startswith("plinth: ")
     assert "region" in err.lower()
     assert "Traceback" not in err
+
+
+def test_revoke_flushes_the_local_gateways_cached_verdicts(cli_env, capsys, monkeypatch):
+    """AWS_ENDPOINT_URL_API_GATEWAY at a gateway (here, a recorder of its control plane)."""
+    import http.server
+    import threading
+
+    flushed: list[str] = []
+
+    class ControlPlane(http.server.BaseHTTPRequestHandler):
+        def do_DELETE(self) -> None:
+            flushed.append(self.path)
+            self.send_response(202)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ControlPlane)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", f"http://127.0.0.1:{server.server_port}")
+        _run(capsys, "workspaces", "create", "ws_acme")
+        created = json.loads(_run(capsys, "keys", "create", "--workspace", "ws_acme")[1])
+        assert _run(capsys, "keys", "revoke", created["id"])[0] == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert flushed == ["/restapis/local/stages/live/cache/authorizers"]
+
+
+def test_revoke_without_a_known_api_says_the_cache_is_not_flushed(cli_env, capsys, monkeypatch):
+    monkeypatch.delenv("AWS_ENDPOINT_URL_API_GATEWAY", raising=False)
+    _run(capsys, "workspaces", "create", "ws_acme")
+    created = json.loads(_run(capsys, "keys", "create", "--workspace", "ws_acme")[1])
+    code, _, err = _run(capsys, "keys", "revoke", created["id"])
+    assert code == 0
+    assert "not flushed" in err
+    assert "--stack-name" in err

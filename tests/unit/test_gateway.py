@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from typing import Any
 
 import pytest
@@ -212,3 +213,56 @@ def test_malformed_proxy_result_is_502_in_spec_shape(bad):
     assert result.status == 502
     assert _error(result)["code"] == "service_unavailable"
     assert _header(result, "Cache-Control") == ["no-store"]
+
+
+def test_flush_stage_authorizers_cache_over_http_empties_the_cache_of_that_stage_only():
+    """boto3's FlushStageAuthorizersCache, pointed at the local API, as the functions and
+    the CLI call it."""
+    import boto3
+
+    from plinth_tools.local.server import FrontServer
+
+    gateway = _gateway("60")
+    authorizer = gateway.pools["AuthorizerFunction"] = FakePool(ALLOW_ALL)
+    gateway.pools["ListResourcesFunction"] = FakePool(OK)
+    server = FrontServer("127.0.0.1", 0, gateway)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = boto3.client(
+            "apigateway",
+            endpoint_url=f"http://127.0.0.1:{server.port}",
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+        gateway.handle(_request())
+        gateway.handle(_request())
+        assert len(authorizer.events) == 1
+        answer = client.flush_stage_authorizers_cache(restApiId="local", stageName="live")
+        assert answer["ResponseMetadata"]["HTTPStatusCode"] == 202
+        gateway.handle(_request())
+        assert len(authorizer.events) == 2
+        with pytest.raises(client.exceptions.ClientError):
+            client.flush_stage_authorizers_cache(restApiId="local", stageName="other")
+        gateway.handle(_request())
+        assert len(authorizer.events) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_firewall_follows_the_template_and_its_parameter():
+    from plinth_tools.local.firewall import Firewall
+
+    template = tpl.load_template()
+    firewall = Firewall(template, tpl.parameter_defaults(template))
+    over = _request("POST", headers=[("Content-Length", str(5 * 1024 * 1024 + 1))])
+    at = _request("POST", headers=[("content-length", str(5 * 1024 * 1024))])
+    blocked = firewall.check(over)
+    assert blocked is not None and blocked.status == 413
+    assert json.loads(blocked.body)["error"]["code"] == "payload_too_large"
+    assert firewall.check(at) is None
+    assert firewall.check(_request("POST", headers=[("Content-Length", "0052428800")])) is not None
+    off = Firewall(template, tpl.parameter_defaults(template) | {"Firewall": "disabled"})
+    assert off.check(over) is None

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -21,19 +21,28 @@ from plinth.logic import keys as key_logic
 from plinth.repositories import aws
 from plinth.repositories.api_keys import DynamoApiKeyRepository, DynamoWorkspaceRepository
 from plinth.timeutil import format_ms
+from plinth_tools import template as tpl
+
+if TYPE_CHECKING:
+    from plinth.ports import VerdictCache
 
 LOCAL_PREFIX = "plinth-"
+LOCAL_API_ID = "local"  # the local gateway's (plinth_tools.local.gateway.API_ID)
 _OUTPUTS = {"api_keys": "ApiKeysTableName", "workspaces": "WorkspacesTableName"}
 _ENV = {"api_keys": "API_KEYS_TABLE", "workspaces": "WORKSPACES_TABLE"}
 _LOCAL = {"api_keys": "ApiKeysTable", "workspaces": "WorkspacesTable"}
 
 
+def stack_outputs(stack_name: str) -> dict[str, str]:
+    import boto3
+
+    stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
 def table_names(stack_name: str | None) -> dict[str, str]:
     if stack_name:
-        import boto3
-
-        stack = boto3.client("cloudformation").describe_stacks(StackName=stack_name)["Stacks"][0]
-        outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+        outputs = stack_outputs(stack_name)
         return {k: outputs[v] for k, v in _OUTPUTS.items()}
     names: dict[str, str] = {}
     for kind, variable in _ENV.items():
@@ -46,6 +55,25 @@ def table_names(stack_name: str | None) -> dict[str, str]:
                 f"plinth: set --stack-name, or {variable}, or AWS_ENDPOINT_URL for a local stack"
             )
     return names
+
+
+def verdict_cache(stack_name: str | None) -> VerdictCache:
+    """The gateway's cached verdicts, to flush on revoke: the stack's API (its outputs), or
+    the local stack's, whose gateway answers at AWS_ENDPOINT_URL_API_GATEWAY (its API URL).
+    Tables named by environment only leave the API unknown: say so, flush nothing."""
+    from plinth.repositories.verdicts import NoVerdictCache, StageVerdictCache, apigateway
+
+    if stack_name:
+        outputs = stack_outputs(stack_name)
+        return StageVerdictCache(apigateway(), outputs["RestApiId"], outputs["StageName"])
+    if os.environ.get("AWS_ENDPOINT_URL_API_GATEWAY"):
+        return StageVerdictCache(apigateway(), LOCAL_API_ID, tpl.parameter_defaults()["StageName"])
+    sys.stderr.write(
+        "plinth: the API is unknown, so its cached authorizer verdicts are not flushed and the "
+        "key may keep working for AuthorizerTtlSeconds: pass --stack-name (or, for a local "
+        "stack, export AWS_ENDPOINT_URL_API_GATEWAY as its banner says)\n"
+    )
+    return NoVerdictCache()
 
 
 def _print(payload: Any) -> None:
@@ -164,7 +192,8 @@ def run(args: argparse.Namespace) -> int:
             }
         )
     elif args.action == "revoke":
-        _print(_key_view(key_logic.revoke_key(args.key_id, keys)))
+        revoked = key_logic.revoke_key(args.key_id, keys, verdict_cache(args.stack_name))
+        _print(_key_view(revoked))
     else:
         _print([_key_view(k) for k in key_logic.list_keys(args.workspace, keys)])
     return 0

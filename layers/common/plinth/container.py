@@ -21,13 +21,14 @@ from plinth.settings import Settings, get_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
+    from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
     from plinth.logic.jobs.common import JobServices
     from plinth.logic.jobs.worker import WorkerConfig
-    from plinth.ports import Counter, KeyStore, ResourceStore, WorkspaceStore
+    from plinth.ports import Counter, KeyStore, ResourceStore, VerdictCache, WorkspaceStore
 
 
 def _limiter_failed(failure: DependencyUnavailable) -> None:
@@ -67,6 +68,12 @@ class Container:
         from plinth.repositories.blobs import s3
 
         return s3()
+
+    @cached_property
+    def apigateway(self) -> APIGatewayClient:
+        from plinth.repositories.verdicts import apigateway
+
+        return apigateway()
 
     # ---------------------------------------------------------------- repositories
     @cached_property
@@ -131,6 +138,14 @@ class Container:
             max_receive_count=self.settings.max_receive_count,
             part_bytes=self.settings.export_part_bytes,
         )
+
+    def verdicts(self, rest_api_id: str, stage: str) -> VerdictCache:
+        """The API's cached authorizer verdicts (ids from the request's context)."""
+        from plinth.repositories.verdicts import NoVerdictCache, StageVerdictCache
+
+        if self.settings.authorizer_ttl_seconds == 0:
+            return NoVerdictCache()
+        return StageVerdictCache(self.apigateway, rest_api_id, stage)
 
     def signing_key(self) -> bytes:
         """Not kept here: Powertools Parameters caches it (max_age), so rotation is seen."""

@@ -115,6 +115,13 @@ class KeyStore(Protocol):
     def revoke(self, key_id: str, now_ms: int) -> ApiKeyItem: ...
 
 
+class VerdictCache(Protocol):
+    """The gateway's cached authorizer verdicts (a key's verdict outlives its revocation
+    until flushed)."""
+
+    def flush(self) -> None: ...
+
+
 class WorkspaceStore(Protocol):
     def upsert(self, workspace_id: str, rate_limit: int | None, now_ms: int) -> WorkspaceItem: ...
     def get(self, workspace_id: str) -> WorkspaceItem | None: ...

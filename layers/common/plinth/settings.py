@@ -30,6 +30,7 @@ class Settings(BaseModel):
     api_keys_table: Name = Field(alias="API_KEYS_TABLE")
     workspaces_table: Name = Field(alias="WORKSPACES_TABLE")
     cursor_secret_arn: Name = Field(alias="CURSOR_SECRET_ARN")
+    authorizer_ttl_seconds: int = Field(ge=0, alias="AUTHORIZER_TTL_SECONDS")
     idempotency_table: Name = Field(alias="IDEMPOTENCY_TABLE")
     rate_limit_table: Name = Field(alias="RATE_LIMIT_TABLE")
     default_rate_limit: Positive = Field(alias="DEFAULT_RATE_LIMIT")

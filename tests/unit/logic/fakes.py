@@ -346,6 +346,19 @@ class InMemoryKeys:
 
 
 @dataclass
+class RecordingVerdicts:
+    """The gateway's verdict cache: counts flushes, or fails them."""
+
+    flushes: int = 0
+    error: Exception | None = None
+
+    def flush(self) -> None:
+        if self.error is not None:
+            raise self.error
+        self.flushes += 1
+
+
+@dataclass
 class InMemoryWorkspaces:
     items: dict[str, WorkspaceItem] = field(default_factory=dict)
 

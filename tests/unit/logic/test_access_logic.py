@@ -8,7 +8,12 @@ from plinth.errors import DependencyUnavailable, Forbidden, NotFound, Unauthoriz
 from plinth.logic import keys as key_logic
 from plinth.logic.auth import authenticate, require_scope
 from plinth.logic.rate_limit import RateLimiter, RateLimitExceeded
-from tests.unit.logic.fakes import InMemoryCounter, InMemoryKeys, InMemoryWorkspaces
+from tests.unit.logic.fakes import (
+    InMemoryCounter,
+    InMemoryKeys,
+    InMemoryWorkspaces,
+    RecordingVerdicts,
+)
 
 
 def test_a_minted_key_authenticates_with_its_workspace_limit_until_revoked():
@@ -20,7 +25,23 @@ def test_a_minted_key_authenticates_with_its_workspace_limit_until_revoked():
     require_scope(caller, "resources:read")
     with pytest.raises(Forbidden):
         require_scope(caller, "resources:write")
-    key_logic.revoke_key(item.keyId, keys, clock=lambda: 2)
+    key_logic.revoke_key(item.keyId, keys, RecordingVerdicts(), clock=lambda: 2)
+    with pytest.raises(Unauthorized):
+        authenticate(f"Bearer {secret}", keys, workspaces)
+
+
+def test_revoking_flushes_the_cached_verdicts_after_revoking_and_a_failed_flush_raises():
+    keys, workspaces, verdicts = InMemoryKeys(), InMemoryWorkspaces(), RecordingVerdicts()
+    key_logic.create_workspace("ws_a", None, workspaces)
+    item, secret = key_logic.create_key("ws_a", ["resources:read"], keys, workspaces)
+    key_logic.revoke_key(item.keyId, keys, verdicts, clock=lambda: 2)
+    assert verdicts.flushes == 1
+    # A failed flush: the key is revoked all the same, and the caller hears of it (503).
+    other, _ = key_logic.create_key("ws_a", ["resources:read"], keys, workspaces)
+    failing = RecordingVerdicts(error=DependencyUnavailable("down", retry_after=1))
+    with pytest.raises(DependencyUnavailable):
+        key_logic.revoke_key(other.keyId, keys, failing, clock=lambda: 3)
+    assert sorted(k.revokedAt or 0 for k in keys.list_for_workspace("ws_a")) == [2, 3]
     with pytest.raises(Unauthorized):
         authenticate(f"Bearer {secret}", keys, workspaces)
 

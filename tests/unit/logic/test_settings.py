@@ -23,7 +23,8 @@ def _environment(logical_id: str) -> dict[str, str]:
 
 def _valid() -> dict[str, str]:
     env = _environment("JobsWorkerFunction")
-    env["DEFAULT_RATE_LIMIT"] = "50"  # a !Ref to a parameter in the template
+    env["DEFAULT_RATE_LIMIT"] = "50"  # !Refs to parameters in the template
+    env["AUTHORIZER_TTL_SECONDS"] = "60"
     return env
 
 

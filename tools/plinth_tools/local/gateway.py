@@ -166,6 +166,14 @@ class Gateway:
             self._cache.pop(identity, None)
             return None
 
+    def flush_verdicts(self, api_id: str, stage: str) -> bool:
+        """FlushStageAuthorizersCache on this API's stage; False for any other."""
+        if (api_id, stage) != (API_ID, self.stage):
+            return False
+        with self._cache_lock:
+            self._cache.clear()
+        return True
+
     # ------------------------------------------------------------------ events
     def _request_context(
         self, request: GatewayRequest, resource: str, request_id: str

@@ -39,6 +39,7 @@ from botocore.config import Config
 
 from plinth_tools import template as tpl
 from plinth_tools.local import StackError, log
+from plinth_tools.local.firewall import Firewall
 from plinth_tools.local.gateway import Gateway, GatewayRequest, GatewayResult
 from plinth_tools.local.server import FrontServer, free_port
 from plinth_tools.local.stack import LocalStack
@@ -181,6 +182,10 @@ class GatewayResponses:
             return self._gateway.gateway_response(replaced, str(uuid.uuid4()))
         return GatewayResult(status, kept, body)
 
+    def flush_verdicts(self, api_id: str, stage: str) -> bool:
+        """sam local caches no verdicts: nothing to flush, but the API is ours."""
+        return self._gateway.flush_verdicts(api_id, stage)
+
     def gateway_response(
         self, kind: str, request_id: str, status: int | None = None
     ) -> GatewayResult:
@@ -196,6 +201,10 @@ class SamLocalStack(LocalStack):
     _processes: list[subprocess.Popen[bytes]]
     _container_endpoint: str
     _sam_exit: str | None = None
+
+    def _parameters(self, template: dict[str, Any]) -> dict[str, str]:
+        # sam local caches no authorizer verdicts: the functions have none to flush.
+        return {**super()._parameters(template), "AuthorizerTtlSeconds": "0"}
 
     def _start_api(self, template: dict[str, Any]) -> None:
         cfg = self.config
@@ -243,7 +252,10 @@ class SamLocalStack(LocalStack):
         log.info("sam local: serving after %.1f s", time.monotonic() - started)
         gateway = Gateway(template, parameters.get("StageName", "local"), parameters)
         self._server = FrontServer(
-            cfg.host, cfg.port, GatewayResponses(gateway, cfg.host, api_port)
+            cfg.host,
+            cfg.port,
+            GatewayResponses(gateway, cfg.host, api_port),
+            Firewall(template, parameters),
         )
         self.base_url = f"http://{cfg.host}:{self._server.port}"
         invokers = {

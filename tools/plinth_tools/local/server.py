@@ -4,6 +4,8 @@ Also the ports the local stack listens on."""
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import time
 import uuid
@@ -25,10 +27,19 @@ from plinth_tools.local.gateway import GatewayRequest, GatewayResult
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
+    from plinth_tools.local.firewall import Firewall
+
 DEFAULT_HOST = "127.0.0.1"
 # The request's headers as sent (names as written, repeats kept: API Gateway's
 # multiValueHeaders); WSGI's HTTP_* keys upper-case names and join repeats with commas.
 RAW_HEADERS = "plinth.raw_headers"
+_TOO_LARGE: dict[int, str] = {
+    HTTPStatus.REQUEST_URI_TOO_LONG: "The request line is too long.",
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "The request headers are too large.",
+}
+_FLUSH_VERDICTS = re.compile(
+    r"^/restapis/(?P<api>[^/]+)/stages/(?P<stage>[^/]+)/cache/authorizers$"
+)
 
 
 class Front(Protocol):
@@ -37,6 +48,8 @@ class Front(Protocol):
     base_dir: Path  # the project: docs/openapi.json is served from there
 
     def handle(self, request: GatewayRequest) -> GatewayResult: ...
+
+    def flush_verdicts(self, api_id: str, stage: str) -> bool: ...
 
     def gateway_response(
         self, kind: str, request_id: str, status: int | None = None
@@ -51,21 +64,36 @@ class GatewayApp:
     """The WSGI application: each request, as API Gateway receives it, answered by the
     front, or by the local-only pages (the OpenAPI document and Swagger UI)."""
 
-    def __init__(self, front: Front) -> None:
+    def __init__(self, front: Front, firewall: Firewall | None = None) -> None:
         self.front = front
+        self.firewall = firewall
         self.pages = DevPages(front.base_dir / "docs" / "openapi.json")
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         request = gateway_request(environ)
         host = str(environ.get("HTTP_HOST", ""))
-        result = self.pages.answer(request.method, request.path, host)
+        result = (
+            (self.firewall and self.firewall.check(request))
+            or self.pages.answer(request.method, request.path, host)
+            or self._control(request)
+        )
         if result is None:
             result = self.front.handle(request)
         start_response(status_line(result.status), response_headers(result))
         elapsed = (time.perf_counter() - started) * 1000
         log.info("%s %s %d %.1fms", request.method, request.path, result.status, elapsed)
         return [result.body]
+
+    def _control(self, request: GatewayRequest) -> GatewayResult | None:
+        """API Gateway's control plane, as far as the functions and the CLI use it: the
+        stage's FlushStageAuthorizersCache (AWS_ENDPOINT_URL_API_GATEWAY points here)."""
+        flush = _FLUSH_VERDICTS.match(request.path)
+        if request.method != "DELETE" or flush is None:
+            return None
+        if not self.front.flush_verdicts(flush["api"], flush["stage"]):
+            return None
+        return GatewayResult(202, [("Content-Type", "application/json")], b"")
 
 
 def gateway_request(environ: WSGIEnvironment) -> GatewayRequest:
@@ -160,6 +188,10 @@ class _Handler(WSGIRequestHandler):
         del message, explain
         kind = "DEFAULT_4XX" if code < 500 else "DEFAULT_5XX"
         result = self.server.front.gateway_response(kind, str(uuid.uuid4()), status=code)
+        if code in _TOO_LARGE:  # SPEC §3's code for a request over a size limit
+            error = {"code": "payload_too_large", "message": _TOO_LARGE[code], "param": None}
+            body = json.dumps({"error": error}).encode()
+            result = GatewayResult(result.status, result.headers, body)
         self.close_connection = True
         self._write(result.status, response_headers(result), result.body)
         log.info("%s %s %d", self.command or "-", getattr(self, "path", "-"), result.status)
@@ -178,9 +210,11 @@ class FrontServer(ThreadedWSGIServer):
     # retransmits (1 s, 3 s, 7 s, ...); a thread per connection takes them from here.
     request_queue_size = 1024
 
-    def __init__(self, host: str, port: int, front: Front) -> None:
+    def __init__(
+        self, host: str, port: int, front: Front, firewall: Firewall | None = None
+    ) -> None:
         self.front = front
-        super().__init__(host, port, GatewayApp(front), handler=_Handler)
+        super().__init__(host, port, GatewayApp(front, firewall), handler=_Handler)
 
     def serve_forever(self, poll_interval: float = 0.5) -> None:
         # Not werkzeug's, which swallows KeyboardInterrupt: Ctrl-C is the stack's to handle.

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from plinth_tools import template as tpl
 from plinth_tools.local import StackError, log
 from plinth_tools.local.aws import LocalAws
+from plinth_tools.local.firewall import Firewall
 from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.runtime import apply_function_environment
 from plinth_tools.local.server import DEFAULT_HOST, FrontServer, ensure_port_free
@@ -101,8 +102,10 @@ class LocalStack:
             parameters,
             base_dir=cfg.template_path.parent,
         )
-        self._server = FrontServer(cfg.host, cfg.port, gateway)
+        self._server = FrontServer(cfg.host, cfg.port, gateway, Firewall(template, parameters))
         self.base_url = f"http://{cfg.host}:{self._server.port}"
+        # Revoking a key flushes the gateway's cached verdicts: this gateway's, here.
+        os.environ["AWS_ENDPOINT_URL_API_GATEWAY"] = self.base_url
         self.pollers = event_sources(template, gateway.pools, self.resolved)
 
     def _parameters(self, template: dict[str, Any]) -> dict[str, str]:
@@ -151,6 +154,7 @@ def banner(stack: LocalStack) -> str:
             "",
             "For the plinth CLI in another shell:",
             f"  export AWS_ENDPOINT_URL={stack.endpoint}",
+            f"  export AWS_ENDPOINT_URL_API_GATEWAY={stack.base_url}  # revoke flushes its cache",
             "",
             "Ctrl-C stops everything.",
         ]

@@ -9,7 +9,7 @@ from plinth.errors import NotFound, ValidationFailed
 from plinth.logic.auth import hash_secret, mint_secret
 from plinth.models.auth import Scope
 from plinth.models.items import ApiKeyItem, WorkspaceItem
-from plinth.ports import KeyStore, WorkspaceStore
+from plinth.ports import KeyStore, VerdictCache, WorkspaceStore
 from plinth.timeutil import now_ms
 
 VALID_SCOPES = frozenset(s.value for s in Scope)
@@ -60,8 +60,15 @@ def create_key(
     return item, secret
 
 
-def revoke_key(key_id: str, keys: KeyStore, clock: Callable[[], int] = now_ms) -> ApiKeyItem:
-    return keys.revoke(key_id, clock())
+def revoke_key(
+    key_id: str, keys: KeyStore, verdicts: VerdictCache, clock: Callable[[], int] = now_ms
+) -> ApiKeyItem:
+    """Revoked, then the gateway's cached verdicts flushed, so the key's next request is
+    refused. A failed flush raises after the revocation: revoking again is a no-op that
+    flushes again."""
+    revoked = keys.revoke(key_id, clock())
+    verdicts.flush()
+    return revoked
 
 
 def list_keys(workspace_id: str, keys: KeyStore) -> list[ApiKeyItem]:
