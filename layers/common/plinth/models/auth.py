@@ -11,6 +11,11 @@ from pydantic import BaseModel, ConfigDict
 class Scope(StrEnum):
     READ = "resources:read"
     WRITE = "resources:write"
+    KEYS_READ = "keys:read"
+    KEYS_WRITE = "keys:write"
+    EVENTS_READ = "events:read"
+    WEBHOOKS_READ = "webhooks:read"
+    WEBHOOKS_WRITE = "webhooks:write"
 
 
 class Caller(BaseModel):
