@@ -8,6 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate
 
+from plinth.models.job import JobType
 from plinth_tools import openapi
 from plinth_tools import template as tpl
 
@@ -192,6 +193,23 @@ def test_lists_and_timestamps_are_named_and_typed():
     job = COMPONENTS["schemas"]["JobResponse"]["properties"]
     assert job["createdAt"]["format"] == "date-time"
     assert {"type": "string", "format": "date-time"} in job["completedAt"]["anyOf"]
+
+
+def test_job_result_is_a_union_discriminated_by_the_job_type():
+    ref = "#/components/schemas/{}".format
+    result = COMPONENTS["schemas"]["JobResponse"]["properties"]["result"]
+    (tagged,) = [schema for schema in result["anyOf"] if schema != {"type": "null"}]
+    variants = {JobType.BULK_CREATE: "BulkCreateResult", JobType.EXPORT: "ExportResult"}
+    assert tagged["oneOf"] == [{"$ref": ref(name)} for name in variants.values()]
+    assert tagged["discriminator"] == {
+        "propertyName": "type",
+        "mapping": {kind.value: ref(name) for kind, name in variants.items()},
+    }
+    assert set(variants) == set(JobType)
+    for kind, name in variants.items():
+        variant = COMPONENTS["schemas"][name]
+        assert variant["properties"]["type"]["const"] == kind.value
+        assert "type" in variant["required"]
 
 
 def test_gateway_responses_match_the_documented_errors():

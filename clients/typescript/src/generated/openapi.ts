@@ -126,6 +126,11 @@ export interface components {
          * @description `result` of a completed `resources.bulk_create` job: ids in request order.
          */
         BulkCreateResult: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resources.bulk_create";
             /** Created */
             created: number;
             /** Ids */
@@ -159,6 +164,11 @@ export interface components {
          * @description `result` of a completed `resources.export` job: a presigned JSON Lines download.
          */
         ExportResult: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resources.export";
             /** Count */
             count: number;
             /**
@@ -221,7 +231,7 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             progress: components["schemas"]["JobProgress"];
             /** Result */
-            result: components["schemas"]["BulkCreateResult"] | components["schemas"]["ExportResult"] | null;
+            result: (components["schemas"]["BulkCreateResult"] | components["schemas"]["ExportResult"]) | null;
             error: components["schemas"]["JobError"] | null;
             /**
              * Createdat
