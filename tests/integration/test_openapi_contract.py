@@ -8,6 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate
 
+from plinth import ids
 from plinth.models.job import JobType
 from plinth_tools import openapi
 from plinth_tools import template as tpl
@@ -210,6 +211,43 @@ def test_job_result_is_a_union_discriminated_by_the_job_type():
         variant = COMPONENTS["schemas"][name]
         assert variant["properties"]["type"]["const"] == kind.value
         assert "type" in variant["required"]
+
+
+def _path_id(method, path):
+    (parameter,) = [p for p in OPERATIONS[(method, path)]["parameters"] if p["in"] == "path"]
+    return parameter["schema"]
+
+
+def test_path_ids_document_the_shape_the_api_mints(api, sample):
+    prefixes = {"/v1/resources/{id}": ids.RESOURCE_PREFIX, "/v1/jobs/{id}": ids.JOB_PREFIX}
+    for method, path in OPERATIONS:
+        if "{id}" in path:
+            schema = _path_id(method, path)
+            assert schema["pattern"] == ids.id_pattern(prefixes[path]), (method, path)
+            assert schema["maxLength"] == 30, (method, path)
+    resource, job = sample
+    bulk = api.request("POST", "/v1/resources/bulk", json_body={"resources": [{"name": "b"}]})
+    for value, path in ((resource["id"], "/v1/resources/{id}"), (job["id"], "/v1/jobs/{id}")):
+        _schema(_path_id("GET", path)).validate(value)
+    _schema(_path_id("GET", "/v1/jobs/{id}")).validate(bulk.body["id"])
+    _schema(_path_id("GET", "/v1/resources/{id}")).validate(ids.derived_id("res_", 1, "s", 7))
+
+
+@pytest.mark.parametrize("value", ["res_missing", "res_" + "0" * 25, "res_" + "0" * 27, "job_x"])
+def test_an_id_outside_the_documented_shape_is_404_not_422(api, value):
+    with pytest.raises(ValidationError):
+        _schema(_path_id("GET", "/v1/resources/{id}")).validate(value)
+    for method in ("GET", "PATCH", "DELETE"):
+        body = {} if method == "PATCH" else None
+        response = api.request(method, f"/v1/resources/{value}", json_body=body)
+        assert response.status == 404, (method, response.text)
+        assert response.error == {
+            "code": "not_found",
+            "message": "No such resource.",
+            "param": "id",
+        }
+    job = api.request("GET", f"/v1/jobs/{value.replace('res_', 'job_')}")
+    assert (job.status, job.error["code"]) == (404, "not_found")
 
 
 def test_gateway_responses_match_the_documented_errors():

@@ -197,12 +197,17 @@ def build() -> dict[str, Any]:
     return document
 
 
+# The schema gives the shape ids have (`plinth.http.path`); the API does not refuse another
+# as invalid, it looks it up like any id and finds nothing.
+_PATH_ID = "The object's id; one of another shape answers 404, as an unknown id does."
+
+
 def _operation(route: tpl.Route, generated: dict[str, Any], endpoint: Endpoint) -> dict[str, Any]:
     operation = {k: v for k, v in generated.items() if k != "responses"}
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
             parameter["name"] = "id"
-            parameter["description"] = "The object's id."
+            parameter["description"] = _PATH_ID
     if route.method == "POST":
         operation.setdefault("parameters", []).append(
             {

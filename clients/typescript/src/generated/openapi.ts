@@ -533,7 +533,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
@@ -1446,7 +1446,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
@@ -1633,7 +1633,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
@@ -1818,7 +1818,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
