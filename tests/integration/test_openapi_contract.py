@@ -196,6 +196,13 @@ def test_lists_and_timestamps_are_named_and_typed():
     assert {"type": "string", "format": "date-time"} in job["completedAt"]["anyOf"]
 
 
+def test_list_pages_hold_at_most_the_largest_limit():
+    for path, list_name in (("/v1/resources", "ResourceList"), ("/v1/jobs", "JobList")):
+        (limit,) = [p for p in OPERATIONS[("GET", path)]["parameters"] if p["name"] == "limit"]
+        data = COMPONENTS["schemas"][list_name]["properties"]["data"]
+        assert data["maxItems"] == limit["schema"]["maximum"] == 100, path
+
+
 def test_job_result_is_a_union_discriminated_by_the_job_type():
     ref = "#/components/schemas/{}".format
     result = COMPONENTS["schemas"]["JobResponse"]["properties"]["result"]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plinth.models.resource import RESPONSE_CONFIG, ResourceCreate
-from plinth.models.types import Status, Timestamp
+from plinth.models.types import PageData, Status, Timestamp
 from plinth.timeutil import format_ms
 
 MAX_BULK_ITEMS = 1000
@@ -177,7 +177,7 @@ class JobList(BaseModel):
     model_config = _RESPONSE
 
     object: Literal["list"] = "list"
-    data: list[JobResponse]
+    data: Annotated[list[JobResponse], PageData]
     has_more: bool
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 
