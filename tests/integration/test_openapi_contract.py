@@ -9,6 +9,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate
 
 from plinth import ids
+from plinth.logic.rate_limit import SHARD_CAPACITY
 from plinth.models.job import JobType
 from plinth_tools import openapi
 from plinth_tools import template as tpl
@@ -194,6 +195,13 @@ def test_lists_and_timestamps_are_named_and_typed():
     job = COMPONENTS["schemas"]["JobResponse"]["properties"]
     assert job["createdAt"]["format"] == "date-time"
     assert {"type": "string", "format": "date-time"} in job["completedAt"]["anyOf"]
+
+
+def test_ratelimit_header_says_remaining_is_an_estimate_above_one_shard():
+    description = COMPONENTS["headers"]["RateLimit"]["description"]
+    assert f"up to {SHARD_CAPACITY} requests per second" in description
+    assert "`r` is an estimate" in description
+    assert "times the number of shards" in description
 
 
 def test_list_pages_hold_at_most_the_largest_limit():

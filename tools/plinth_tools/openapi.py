@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from plinth.errors import PlinthError
 from plinth.http.endpoint import Endpoint
 from plinth.http.errors import STATUS, header_names
+from plinth.logic.rate_limit import SHARD_CAPACITY
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import load_handler
 
@@ -71,6 +72,10 @@ HEADERS: dict[str, dict[str, Any]] = {
     ),
     "RateLimit": _header(
         'Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. '
+        f"Exact for a limit of up to {SHARD_CAPACITY} requests per second. Above that the "
+        "window is counted on shards and `r` is an estimate: the room left on the one shard "
+        "this request counted on, times the number of shards, at most the limit; a request "
+        "can be refused while another answer's `r` was above 0. "
         "Absent on API Gateway's own answers and when the counter was unavailable.",
         {"type": "string", "pattern": '^"workspace";r=[0-9]+;t=[0-9]+$'},
         required=False,

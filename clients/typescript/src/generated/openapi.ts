@@ -352,7 +352,7 @@ export interface components {
         "Cache-Control": "no-store";
         /** @description Present on a replay of the first response to this Idempotency-Key. */
         "Idempotent-Replayed": "true";
-        /** @description Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. Absent on API Gateway's own answers and when the counter was unavailable. */
+        /** @description Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. Exact for a limit of up to 500 requests per second. Above that the window is counted on shards and `r` is an estimate: the room left on the one shard this request counted on, times the number of shards, at most the limit; a request can be refused while another answer's `r` was above 0. Absent on API Gateway's own answers and when the counter was unavailable. */
         RateLimit: string;
         /** @description The workspace's limit (IETF httpapi RateLimit fields, draft 10): `"workspace";q=<requests>;w=1`. Absent on API Gateway's own answers. */
         "RateLimit-Policy": string;
