@@ -2,6 +2,7 @@
 
 from plinth.http.dependencies import CurrentCaller, Resources
 from plinth.http.endpoint import Endpoint, Response, Success
+from plinth.http.path import ResourceId
 from plinth.logic.resources import delete_resource
 from plinth.models.auth import Scope
 
@@ -17,7 +18,9 @@ endpoint = Endpoint(
 
 
 @endpoint.route
-def remove_resource(resource_id: str, caller: CurrentCaller, resources: Resources) -> Response[str]:
+def remove_resource(
+    resource_id: ResourceId, caller: CurrentCaller, resources: Resources
+) -> Response[str]:
     delete_resource(caller.workspace_id, resource_id, resources)
     return endpoint.respond()
 

@@ -3,6 +3,7 @@
 from plinth.http.dependencies import CurrentCaller
 from plinth.http.endpoint import Endpoint, Response, Success
 from plinth.http.jobs import Jobs
+from plinth.http.path import JobId
 from plinth.logic.jobs.read import get_job
 from plinth.models.auth import Scope
 from plinth.models.job import JobResponse
@@ -19,7 +20,7 @@ endpoint = Endpoint(
 
 
 @endpoint.route
-def read_job(job_id: str, caller: CurrentCaller, jobs: Jobs) -> Response[str]:
+def read_job(job_id: JobId, caller: CurrentCaller, jobs: Jobs) -> Response[str]:
     return endpoint.respond(jobs.present(get_job(caller.workspace_id, job_id, jobs.services)))
 
 

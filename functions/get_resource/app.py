@@ -2,6 +2,7 @@
 
 from plinth.http.dependencies import CurrentCaller, Resources
 from plinth.http.endpoint import Endpoint, Response, Success
+from plinth.http.path import ResourceId
 from plinth.logic.resources import get_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourceResponse
@@ -18,7 +19,9 @@ endpoint = Endpoint(
 
 
 @endpoint.route
-def read_resource(resource_id: str, caller: CurrentCaller, resources: Resources) -> Response[str]:
+def read_resource(
+    resource_id: ResourceId, caller: CurrentCaller, resources: Resources
+) -> Response[str]:
     resource = get_resource(caller.workspace_id, resource_id, resources)
     return endpoint.respond(ResourceResponse.from_domain(resource))
 

@@ -3,6 +3,7 @@
 from plinth.http.body import JsonBody
 from plinth.http.dependencies import CurrentCaller, Resources
 from plinth.http.endpoint import Endpoint, Response, Success
+from plinth.http.path import ResourceId
 from plinth.logic.resources import update_resource
 from plinth.models.auth import Scope
 from plinth.models.resource import ResourcePatch, ResourceResponse
@@ -21,7 +22,10 @@ endpoint = Endpoint(
 
 @endpoint.route
 def patch_resource(
-    resource_id: str, body: JsonBody[ResourcePatch], caller: CurrentCaller, resources: Resources
+    resource_id: ResourceId,
+    body: JsonBody[ResourcePatch],
+    caller: CurrentCaller,
+    resources: Resources,
 ) -> Response[str]:
     resource = update_resource(caller.workspace_id, resource_id, body, resources)
     return endpoint.respond(ResourceResponse.from_domain(resource))

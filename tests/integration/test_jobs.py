@@ -119,9 +119,10 @@ def test_bulk_answers_202_with_a_pending_job_then_completes(api, jobs):
     done = jobs.get(job["id"]).body
     assert done["status"] == "completed"
     assert done["progress"] == {"processed": 60, "total": 60}
-    assert done["result"]["created"] == 60
-    assert done["startedAt"] and done["completedAt"]
     ids = done["result"]["ids"]
+    # `type` tags the result with its job's type (the OpenAPI discriminator).
+    assert done["result"] == {"type": "resources.bulk_create", "created": 60, "ids": ids}
+    assert done["startedAt"] and done["completedAt"]
     assert len(ids) == len(set(ids)) == 60
     for index in (0, 31, 59):
         resource = api.request("GET", f"/v1/resources/{ids[index]}").body
@@ -387,6 +388,7 @@ def test_export_across_many_invocations_is_complete_without_duplicates(api, jobs
     assert set(exported) == set(ids[30:])
     assert all(line["status"] == "active" and line["object"] == "resource" for line in lines)
     assert done["result"]["count"] == 250
+    assert done["result"]["type"] == "resources.export"
     assert done["progress"] == {"processed": 250, "total": None}
     assert "X-Amz-Signature=" in done["result"]["url"]
     assert done["result"]["expiresAt"].endswith("Z")

@@ -106,6 +106,27 @@ def test_cursor_not_issued_by_the_api_is_422(api, cursor):
     assert response.error["param"] == "cursor"
 
 
+@pytest.mark.parametrize("path", ["/v1/resources", "/v1/jobs"])
+def test_empty_cursor_is_422_saying_it_is_empty(api, path):
+    response = api.request("GET", path, query={"cursor": ""})
+    assert response.status == 422
+    assert response.error == {
+        "code": "validation_error",
+        "message": "The cursor must not be empty: omit it for the first page, "
+        "or pass the nextCursor of the previous page.",
+        "param": "cursor",
+    }
+
+
+@pytest.mark.parametrize("path", ["/v1/resources", "/v1/jobs"])
+def test_oversized_cursor_is_422_like_any_cursor_never_issued(api, path):
+    never_issued = api.request("GET", path, query={"cursor": "garbage"})
+    oversized = api.request("GET", path, query={"cursor": "a" * 513})
+    assert (oversized.status, never_issued.status) == (422, 422)
+    assert oversized.error == never_issued.error
+    assert "item" not in oversized.error["message"]  # not pydantic's "at most 512 items"
+
+
 def test_truncated_or_edited_cursor_is_422(api, create):
     for i in range(3):
         create(name=f"r{i}")

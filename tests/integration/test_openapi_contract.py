@@ -8,6 +8,9 @@ import pytest
 from jsonschema import Draft202012Validator, ValidationError
 from openapi_spec_validator import validate
 
+from plinth import ids
+from plinth.logic.rate_limit import SHARD_CAPACITY
+from plinth.models.job import JobType
 from plinth_tools import openapi
 from plinth_tools import template as tpl
 
@@ -192,6 +195,74 @@ def test_lists_and_timestamps_are_named_and_typed():
     job = COMPONENTS["schemas"]["JobResponse"]["properties"]
     assert job["createdAt"]["format"] == "date-time"
     assert {"type": "string", "format": "date-time"} in job["completedAt"]["anyOf"]
+
+
+def test_ratelimit_header_says_remaining_is_an_estimate_above_one_shard():
+    description = COMPONENTS["headers"]["RateLimit"]["description"]
+    assert f"up to {SHARD_CAPACITY} requests per second" in description
+    assert "`r` is an estimate" in description
+    assert "times the number of shards" in description
+
+
+def test_list_pages_hold_at_most_the_largest_limit():
+    for path, list_name in (("/v1/resources", "ResourceList"), ("/v1/jobs", "JobList")):
+        (limit,) = [p for p in OPERATIONS[("GET", path)]["parameters"] if p["name"] == "limit"]
+        data = COMPONENTS["schemas"][list_name]["properties"]["data"]
+        assert data["maxItems"] == limit["schema"]["maximum"] == 100, path
+
+
+def test_job_result_is_a_union_discriminated_by_the_job_type():
+    ref = "#/components/schemas/{}".format
+    result = COMPONENTS["schemas"]["JobResponse"]["properties"]["result"]
+    (tagged,) = [schema for schema in result["anyOf"] if schema != {"type": "null"}]
+    variants = {JobType.BULK_CREATE: "BulkCreateResult", JobType.EXPORT: "ExportResult"}
+    assert tagged["oneOf"] == [{"$ref": ref(name)} for name in variants.values()]
+    assert tagged["discriminator"] == {
+        "propertyName": "type",
+        "mapping": {kind.value: ref(name) for kind, name in variants.items()},
+    }
+    assert set(variants) == set(JobType)
+    for kind, name in variants.items():
+        variant = COMPONENTS["schemas"][name]
+        assert variant["properties"]["type"]["const"] == kind.value
+        assert "type" in variant["required"]
+
+
+def _path_id(method, path):
+    (parameter,) = [p for p in OPERATIONS[(method, path)]["parameters"] if p["in"] == "path"]
+    return parameter["schema"]
+
+
+def test_path_ids_document_the_shape_the_api_mints(api, sample):
+    prefixes = {"/v1/resources/{id}": ids.RESOURCE_PREFIX, "/v1/jobs/{id}": ids.JOB_PREFIX}
+    for method, path in OPERATIONS:
+        if "{id}" in path:
+            schema = _path_id(method, path)
+            assert schema["pattern"] == ids.id_pattern(prefixes[path]), (method, path)
+            assert schema["maxLength"] == 30, (method, path)
+    resource, job = sample
+    bulk = api.request("POST", "/v1/resources/bulk", json_body={"resources": [{"name": "b"}]})
+    for value, path in ((resource["id"], "/v1/resources/{id}"), (job["id"], "/v1/jobs/{id}")):
+        _schema(_path_id("GET", path)).validate(value)
+    _schema(_path_id("GET", "/v1/jobs/{id}")).validate(bulk.body["id"])
+    _schema(_path_id("GET", "/v1/resources/{id}")).validate(ids.derived_id("res_", 1, "s", 7))
+
+
+@pytest.mark.parametrize("value", ["res_missing", "res_" + "0" * 25, "res_" + "0" * 27, "job_x"])
+def test_an_id_outside_the_documented_shape_is_404_not_422(api, value):
+    with pytest.raises(ValidationError):
+        _schema(_path_id("GET", "/v1/resources/{id}")).validate(value)
+    for method in ("GET", "PATCH", "DELETE"):
+        body = {} if method == "PATCH" else None
+        response = api.request(method, f"/v1/resources/{value}", json_body=body)
+        assert response.status == 404, (method, response.text)
+        assert response.error == {
+            "code": "not_found",
+            "message": "No such resource.",
+            "param": "id",
+        }
+    job = api.request("GET", f"/v1/jobs/{value.replace('res_', 'job_')}")
+    assert (job.status, job.error["code"]) == (404, "not_found")
 
 
 def test_gateway_responses_match_the_documented_errors():

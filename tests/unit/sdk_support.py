@@ -33,7 +33,11 @@ def job_body(id: str = "job_1", status: str = "pending", **overrides: Any) -> di
         "type": "resources.bulk_create",
         "status": status,
         "progress": {"processed": 0, "total": 2},
-        "result": {"created": 2, "ids": ["res_a", "res_b"]} if status == "completed" else None,
+        "result": (
+            {"type": "resources.bulk_create", "created": 2, "ids": ["res_a", "res_b"]}
+            if status == "completed"
+            else None
+        ),
         "error": {"code": "job_failed", "message": "boom"} if status == "failed" else None,
         "createdAt": "2025-01-01T00:00:00.000Z",
         "startedAt": "2025-01-01T00:00:01.000Z" if status != "pending" else None,

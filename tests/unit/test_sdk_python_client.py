@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
 import plinth_client
 from plinth_client import (
@@ -418,7 +419,12 @@ def test_job_results_parse_into_their_typed_models():
     export = job_body(
         status="completed",
         type="resources.export",
-        result={"count": 3, "url": "https://s3.test/x", "expiresAt": "2025-01-08T00:00:00.000Z"},
+        result={
+            "type": "resources.export",
+            "count": 3,
+            "url": "https://s3.test/x",
+            "expiresAt": "2025-01-08T00:00:00.000Z",
+        },
     )
     script = Script(ok(export), ok(job_body(status="completed")), ok(job_body(status="running")))
     sdk = client(script)
@@ -430,3 +436,22 @@ def test_job_results_parse_into_their_typed_models():
     assert isinstance(bulk, BulkCreateResult)
     assert bulk.ids == ["res_a", "res_b"]
     assert sdk.jobs.get("job_1").result is None
+
+
+def test_job_result_is_chosen_by_its_type_tag_and_refused_without_one():
+    tagged = job_body(
+        status="completed",
+        result={
+            "type": "resources.export",
+            "count": 0,
+            "url": "https://s3.test/x",
+            "expiresAt": "2025-01-08T00:00:00.000Z",
+        },
+    )
+    assert Job.model_validate(tagged).result == ExportResult(
+        count=0, url="https://s3.test/x", expires_at=datetime(2025, 1, 8, tzinfo=UTC)
+    )
+    assert Job.model_validate(job_body(status="completed")).result.type == "resources.bulk_create"
+    untagged = job_body(status="completed", result={"created": 0, "ids": []})
+    with pytest.raises(ValidationError):
+        Job.model_validate(untagged)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict
 from plinth.errors import PlinthError
 from plinth.http.endpoint import Endpoint
 from plinth.http.errors import STATUS, header_names
+from plinth.logic.rate_limit import SHARD_CAPACITY
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import load_handler
 
@@ -71,6 +72,10 @@ HEADERS: dict[str, dict[str, Any]] = {
     ),
     "RateLimit": _header(
         'Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. '
+        f"Exact for a limit of up to {SHARD_CAPACITY} requests per second. Above that the "
+        "window is counted on shards and `r` is an estimate: the room left on the one shard "
+        "this request counted on, times the number of shards, at most the limit; a request "
+        "can be refused while another answer's `r` was above 0. "
         "Absent on API Gateway's own answers and when the counter was unavailable.",
         {"type": "string", "pattern": '^"workspace";r=[0-9]+;t=[0-9]+$'},
         required=False,
@@ -197,12 +202,17 @@ def build() -> dict[str, Any]:
     return document
 
 
+# The schema gives the shape ids have (`plinth.http.path`); the API does not refuse another
+# as invalid, it looks it up like any id and finds nothing.
+_PATH_ID = "The object's id; one of another shape answers 404, as an unknown id does."
+
+
 def _operation(route: tpl.Route, generated: dict[str, Any], endpoint: Endpoint) -> dict[str, Any]:
     operation = {k: v for k, v in generated.items() if k != "responses"}
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "path":
             parameter["name"] = "id"
-            parameter["description"] = "The object's id."
+            parameter["description"] = _PATH_ID
     if route.method == "POST":
         operation.setdefault("parameters", []).append(
             {

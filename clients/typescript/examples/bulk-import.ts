@@ -1,7 +1,7 @@
 // Create many resources in one request, then wait for the job.
 //   export PLINTH_API_KEY=sk_...  PLINTH_BASE_URL=http://127.0.0.1:3000/v1
 //   npm run build && npm run build:test && node build/examples/bulk-import.js
-import { type BulkCreateResult, JobFailedError, Plinth } from '@plinth/client';
+import { JobFailedError, Plinth } from '@plinth/client';
 
 const client = new Plinth();
 
@@ -20,5 +20,6 @@ try {
   }
   throw error;
 }
-const result = job.result as BulkCreateResult;
-console.log('created', result.created, 'first id', result.ids[0]);
+// `result.type` narrows the result to the bulk create's shape.
+if (job.result?.type !== 'resources.bulk_create') throw new Error('unexpected result');
+console.log('created', job.result.created, 'first id', job.result.ids[0]);

@@ -1,13 +1,15 @@
 // Export every active resource as JSON Lines and download the file.
 //   export PLINTH_API_KEY=sk_...  PLINTH_BASE_URL=http://127.0.0.1:3000/v1
 //   npm run build && npm run build:test && node build/examples/export.js
-import { type ExportResult, Plinth } from '@plinth/client';
+import { Plinth } from '@plinth/client';
 
 const client = new Plinth();
 
 let job = await client.resources.export({ status: 'active' });
 job = await client.jobs.wait(job.id, { timeout: 300_000, pollInterval: 500 });
-const result = job.result as ExportResult;
+const result = job.result;
+// `result.type` narrows the result to the export's shape.
+if (result?.type !== 'resources.export') throw new Error('unexpected result');
 
 // A presigned URL: no API key, valid until result.expiresAt.
 const download = await fetch(result.url);

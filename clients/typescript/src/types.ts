@@ -28,10 +28,12 @@ export type ResourceStatus = Resource['status'];
 export type JobStatus = Job['status'];
 export type JobType = Job['type'];
 export type JobError = NonNullable<Job['error']>;
+/** A completed job's `result`: its `type` (the job's type) says which one it is. */
+export type JobResult = NonNullable<Job['result']>;
 /** `result` of a completed `resources.bulk_create` job: ids in request order. */
-export type BulkCreateResult = Extract<NonNullable<Job['result']>, { ids: unknown }>;
+export type BulkCreateResult = Extract<JobResult, { type: 'resources.bulk_create' }>;
 /** `result` of a completed `resources.export` job: a presigned JSON Lines download. */
-export type ExportResult = Extract<NonNullable<Job['result']>, { url: unknown }>;
+export type ExportResult = Extract<JobResult, { type: 'resources.export' }>;
 
 /** A page of a list: exactly these four fields. */
 export interface ListPage<T> {

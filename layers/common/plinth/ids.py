@@ -124,9 +124,19 @@ def derived_id(prefix: str, timestamp_ms: int, seed: str, index: int) -> str:
     return prefix + encode_ulid(timestamp_ms, (digest << 20) | index)
 
 
+def id_pattern(prefix: str) -> str:
+    """The pattern of a well-formed id of this type, for `re` and JSON Schema alike."""
+    return f"^{re.escape(prefix)}{_ULID_BODY}$"
+
+
+def id_length(prefix: str) -> int:
+    """The length of every id of this type: the prefix and a ULID body."""
+    return len(prefix) + _BODY_LEN
+
+
 def is_id(value: str, prefix: str) -> bool:
     """True when `value` is a well-formed id of this type (cheap check before any lookup)."""
-    return re.fullmatch(re.escape(prefix) + _ULID_BODY, value) is not None
+    return re.fullmatch(id_pattern(prefix), value) is not None
 
 
 def is_workspace_id(value: str) -> bool:

@@ -7,9 +7,9 @@ checks these models against docs/openapi.json, so they cannot drift from the API
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, PrivateAttr
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
 
 type ResourceStatus = Literal["active", "paused", "archived"]
@@ -47,6 +47,7 @@ class JobError(APIModel):
 class BulkCreateResult(APIModel):
     """`result` of a completed `resources.bulk_create` job: ids in request order."""
 
+    type: Literal["resources.bulk_create"] = "resources.bulk_create"
     created: int
     ids: list[str]
 
@@ -54,9 +55,14 @@ class BulkCreateResult(APIModel):
 class ExportResult(APIModel):
     """`result` of a completed `resources.export` job: a presigned JSON Lines download."""
 
+    type: Literal["resources.export"] = "resources.export"
     count: int
     url: str
     expires_at: AwareDatetime
+
+
+# `type` (the job's type) says which result it is.
+JobResult = Annotated[BulkCreateResult | ExportResult, Field(discriminator="type")]
 
 
 class Job(APIModel):
@@ -65,7 +71,7 @@ class Job(APIModel):
     type: JobType
     status: JobStatus
     progress: JobProgress
-    result: BulkCreateResult | ExportResult | None  # None until completed
+    result: JobResult | None  # None until completed
     error: JobError | None
     created_at: AwareDatetime
     started_at: AwareDatetime | None

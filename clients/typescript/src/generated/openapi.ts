@@ -126,6 +126,11 @@ export interface components {
          * @description `result` of a completed `resources.bulk_create` job: ids in request order.
          */
         BulkCreateResult: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resources.bulk_create";
             /** Created */
             created: number;
             /** Ids */
@@ -159,6 +164,11 @@ export interface components {
          * @description `result` of a completed `resources.export` job: a presigned JSON Lines download.
          */
         ExportResult: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "resources.export";
             /** Count */
             count: number;
             /**
@@ -221,7 +231,7 @@ export interface components {
             status: components["schemas"]["JobStatus"];
             progress: components["schemas"]["JobProgress"];
             /** Result */
-            result: components["schemas"]["BulkCreateResult"] | components["schemas"]["ExportResult"] | null;
+            result: (components["schemas"]["BulkCreateResult"] | components["schemas"]["ExportResult"]) | null;
             error: components["schemas"]["JobError"] | null;
             /**
              * Createdat
@@ -342,7 +352,7 @@ export interface components {
         "Cache-Control": "no-store";
         /** @description Present on a replay of the first response to this Idempotency-Key. */
         "Idempotent-Replayed": "true";
-        /** @description Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. Absent on API Gateway's own answers and when the counter was unavailable. */
+        /** @description Requests left in the current window: `"workspace";r=<left>;t=<seconds>`. Exact for a limit of up to 500 requests per second. Above that the window is counted on shards and `r` is an estimate: the room left on the one shard this request counted on, times the number of shards, at most the limit; a request can be refused while another answer's `r` was above 0. Absent on API Gateway's own answers and when the counter was unavailable. */
         RateLimit: string;
         /** @description The workspace's limit (IETF httpapi RateLimit fields, draft 10): `"workspace";q=<requests>;w=1`. Absent on API Gateway's own answers. */
         "RateLimit-Policy": string;
@@ -523,7 +533,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
@@ -1436,7 +1446,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
@@ -1623,7 +1633,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;
@@ -1808,7 +1818,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The object's id. */
+                /** @description The object's id; one of another shape answers 404, as an unknown id does. */
                 id: string;
             };
             cookie?: never;

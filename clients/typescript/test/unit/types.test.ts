@@ -7,6 +7,7 @@ import type {
   BulkCreateResult,
   ExportResult,
   Job,
+  JobResult,
   JobStatus,
   ListPage,
   Resource,
@@ -25,8 +26,12 @@ export type Checks = [
   Expect<Equal<ResourceStatus, 'active' | 'paused' | 'archived'>>,
   Expect<Equal<JobStatus, 'pending' | 'running' | 'completed' | 'failed'>>,
   Expect<Equal<Job['type'], 'resources.bulk_create' | 'resources.export'>>,
-  Expect<Equal<keyof BulkCreateResult, 'created' | 'ids'>>,
-  Expect<Equal<keyof ExportResult, 'count' | 'url' | 'expiresAt'>>,
+  Expect<Equal<keyof BulkCreateResult, 'type' | 'created' | 'ids'>>,
+  Expect<Equal<keyof ExportResult, 'type' | 'count' | 'url' | 'expiresAt'>>,
+  // `result` is a union tagged by `type`: checking the tag narrows it
+  Expect<Equal<JobResult, BulkCreateResult | ExportResult>>,
+  Expect<Equal<JobResult['type'], Job['type']>>,
+  Expect<Equal<Extract<JobResult, { type: 'resources.export' }>, ExportResult>>,
   Expect<Equal<keyof ResourceList, keyof ListPage<Resource>>>,
   Expect<Equal<ResourceList['data'], Resource[]>>,
   Expect<Equal<keyof ResourceCreateParams, 'name' | 'description' | 'metadata'>>,
@@ -34,6 +39,24 @@ export type Checks = [
   // the API reference's loop passes `cursor: string | null`
   Expect<null extends ResourceListParams['cursor'] ? true : false>,
 ];
+
+/** Compiles only if `type` narrows the union: `ids` exists on one member alone. */
+function createdIds(result: JobResult): string[] {
+  return result.type === 'resources.bulk_create' ? result.ids : [];
+}
+
+test('a job result narrows on its type', () => {
+  assert.deepEqual(createdIds({ type: 'resources.bulk_create', created: 1, ids: ['res_1'] }), [
+    'res_1',
+  ]);
+  const exported: ExportResult = {
+    type: 'resources.export',
+    count: 0,
+    url: 'https://s3.test/x',
+    expiresAt: '2025-01-08T00:00:00.000Z',
+  };
+  assert.deepEqual(createdIds(exported), []);
+});
 
 test('the surface types are checked at compile time', () => {
   const sample: Resource['description'] = null;

@@ -151,8 +151,15 @@ def param_from_loc(loc: tuple[Any, ...]) -> str | None:
     return ".".join(parts) if parts else None
 
 
+# The error type of a validator's own `PydanticCustomError` whose message is a whole
+# sentence, answered as it is (`plinth.http.query`).
+WORDED = "plinth_worded"
+
+
 def _validation_message(error: dict[str, Any], param: str | None) -> str:
     kind = error.get("type")
+    if kind == WORDED:
+        return str(error.get("msg"))
     if kind == "missing":
         return f"The '{param}' field is required."
     if kind == "extra_forbidden":

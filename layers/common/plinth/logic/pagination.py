@@ -7,6 +7,11 @@ from dataclasses import dataclass
 from plinth.cursor import InvalidCursor, decode_cursor, encode_cursor
 from plinth.errors import ValidationFailed
 
+INVALID_CURSOR = (
+    "The cursor is invalid, or was issued for another list or filter. "
+    "Use the nextCursor of the previous page with the same query."
+)
+
 
 @dataclass(frozen=True, slots=True)
 class CursorScope:
@@ -32,11 +37,7 @@ def position_after(signing_key: bytes, cursor: str | None, scope: CursorScope) -
             prefix=scope.prefix,
         )
     except InvalidCursor as exc:
-        raise ValidationFailed(
-            "The cursor is invalid, or was issued for another list or filter. "
-            "Use the nextCursor of the previous page with the same query.",
-            param="cursor",
-        ) from exc
+        raise ValidationFailed(INVALID_CURSOR, param="cursor") from exc
 
 
 def next_cursor(

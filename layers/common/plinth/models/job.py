@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from plinth.models.resource import RESPONSE_CONFIG, ResourceCreate
-from plinth.models.types import Status, Timestamp
+from plinth.models.types import PageData, Status, Timestamp
 from plinth.timeutil import format_ms
 
 MAX_BULK_ITEMS = 1000
@@ -110,6 +110,7 @@ class BulkCreateResult(BaseModel):
 
     model_config = _RESPONSE
 
+    type: Literal[JobType.BULK_CREATE] = JobType.BULK_CREATE
     created: int
     ids: list[str]
 
@@ -119,9 +120,14 @@ class ExportResult(BaseModel):
 
     model_config = _RESPONSE
 
+    type: Literal[JobType.EXPORT] = JobType.EXPORT
     count: int
     url: str = Field(json_schema_extra={"format": "uri"})
     expires_at: Timestamp
+
+
+# Tagged by the job's `type`, so clients can narrow `result` (OpenAPI `discriminator`).
+JobResult = Annotated[BulkCreateResult | ExportResult, Field(discriminator="type")]
 
 
 class JobResponse(BaseModel):
@@ -132,7 +138,7 @@ class JobResponse(BaseModel):
     type: JobType
     status: JobStatus
     progress: JobProgress
-    result: BulkCreateResult | ExportResult | None
+    result: JobResult | None
     error: JobError | None
     created_at: Timestamp
     started_at: Timestamp | None
@@ -157,7 +163,7 @@ class JobResponse(BaseModel):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def _result(kind: JobType, result: dict[str, Any] | None) -> BulkCreateResult | ExportResult | None:
+def _result(kind: JobType, result: dict[str, Any] | None) -> JobResult | None:
     if result is None:
         return None
     if kind is JobType.EXPORT:
@@ -171,7 +177,7 @@ class JobList(BaseModel):
     model_config = _RESPONSE
 
     object: Literal["list"] = "list"
-    data: list[JobResponse]
+    data: Annotated[list[JobResponse], PageData]
     has_more: bool
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 

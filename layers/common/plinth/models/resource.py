@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.alias_generators import to_camel
 
-from plinth.models.types import Description, Metadata, Name, ResourceStatus, Status, Timestamp
+from plinth.models.types import (
+    Description,
+    Metadata,
+    Name,
+    PageData,
+    ResourceStatus,
+    Status,
+    Timestamp,
+)
 from plinth.timeutil import format_ms
 
 _REQUEST = ConfigDict(strict=True, extra="forbid", frozen=True)
@@ -132,7 +140,7 @@ class ResourceList(BaseModel):
     model_config = RESPONSE_CONFIG
 
     object: Literal["list"] = "list"
-    data: list[ResourceResponse]
+    data: Annotated[list[ResourceResponse], PageData]
     has_more: bool
     next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
 

@@ -6,7 +6,7 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from annotated_types import Ge, Le
+from annotated_types import Ge, Le, MaxLen
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 
 # Whitespace as Python's `str.isspace` knows it, spelled so that a JSON Schema (ECMA-262)
@@ -45,10 +45,14 @@ MetadataValue = Annotated[str, StringConstraints(max_length=500)]
 Metadata = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=20)]
 
 
+# The most items a list page holds (`limit`'s maximum, SPEC §5).
+MAX_PAGE_LIMIT = 100
+
+
 def _decimal_digits(value: object) -> object:
     """Query strings: accept `"20"`, refuse `"20.0"`, `" 20"`, `"+20"`, `"2e1"`."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("must be an integer between 1 and 100")
+        raise ValueError(f"must be an integer between 1 and {MAX_PAGE_LIMIT}")
     return value
 
 
@@ -59,10 +63,12 @@ PageLimitInput = BeforeValidator(_decimal_digits)
 PageLimit = Annotated[
     int,
     Ge(1),
-    Le(100),
+    Le(MAX_PAGE_LIMIT),
     PageLimitInput,
-    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": 100}),
+    WithJsonSchema({"type": "integer", "minimum": 1, "maximum": MAX_PAGE_LIMIT}),
 ]
+# A list page's `data`: never more items than `limit` allows.
+PageData = MaxLen(MAX_PAGE_LIMIT)
 
 # An API timestamp (`2025-01-01T00:00:00.000Z`), documented as RFC 3339 date-time.
 Timestamp = Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})]
