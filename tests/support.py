@@ -20,6 +20,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from plinth.models.auth import Scope
 from plinth_tools import template as tpl
 from plinth_tools.lambdas import FakeLambdaContext, load_handler
 from plinth_tools.local.aws import wait_for_endpoint
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from plinth.container import Container
 
 EVENTS = Path(__file__).resolve().parents[1] / "events"
-ALL_SCOPES = ("resources:read", "resources:write")
+ALL_SCOPES = tuple(s.value for s in Scope)
 
 
 def fresh_dependencies() -> None:

@@ -33,3 +33,45 @@ def mint_key(aws):
         return key_logic.create_key(workspace, scopes, deps.api_keys, deps.workspaces)
 
     return _mint
+
+
+class ControlPlane:
+    """API Gateway's control plane as the key functions call it: records each
+    FlushStageAuthorizersCache (by path), or answers `status` to make it fail."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.flushed: list[str] = []
+        self.status = 202
+        plane = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_DELETE(self) -> None:
+                plane.flushed.append(self.path)
+                body = b"" if plane.status < 300 else b'{"message":"down"}'
+                self.send_response(plane.status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def control_plane(aws, monkeypatch):
+    """AWS_ENDPOINT_URL_API_GATEWAY at a recorder: the functions' flushes land there."""
+    plane = ControlPlane()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_API_GATEWAY", plane.url)
+    yield plane
+    plane.close()

@@ -25,6 +25,7 @@ from tests.support import fresh_dependencies
 PART_BYTES = 64 * 1024
 EXPORT_PAGE = 1000  # plinth.logic.jobs.worker.EXPORT_PAGE_SIZE
 RATE = {"dynamodb:UpdateItem": 1}  # the rate limiter's one UpdateItem on every API call
+FLUSH = "apigateway:FlushStageAuthorizersCache"
 
 
 def _plus(*parts: dict[str, int]) -> dict[str, int]:
@@ -43,6 +44,7 @@ def _expected(export_parts: int) -> dict[str, dict[str, int]]:
     return {
         "first request on a key (authorizer not cached): GET list": _plus(
             {"dynamodb:GetItem": 2},  # authorizer: key by hash, then its workspace
+            {"dynamodb:UpdateItem": 1},  # and its lastUsedAt (at most once a minute)
             {"secretsmanager:GetSecretValue": 1},  # cursor key, cached 1 h per container
             {"dynamodb:Query": 1},
             RATE,
@@ -80,6 +82,23 @@ def _expected(export_parts: int) -> dict[str, dict[str, int]]:
             # claim, the upload id, a checkpoint after each full part, the completion
             {"dynamodb:UpdateItem": 1 + 1 + (export_parts - 1) + 1},
         ),
+        "POST /v1/api_keys": _plus({"dynamodb:GetItem": 1, "dynamodb:PutItem": 1}, RATE),
+        # The ids from byWorkspace, then the whole keys in one BatchGetItem.
+        "GET /v1/api_keys (one page)": _plus(
+            {"dynamodb:Query": 1, "dynamodb:BatchGetItem": 1}, RATE
+        ),
+        "GET /v1/api_keys/{id}": _plus({"dynamodb:Query": 1, "dynamodb:GetItem": 1}, RATE),
+        # The key (byKeyId, then by hash), its workspace, the new key, the old one's
+        # expiry, and the flush of the gateway's cached verdicts.
+        "POST /v1/api_keys/{id}/roll": _plus(
+            {"dynamodb:Query": 1, "dynamodb:GetItem": 2, "dynamodb:PutItem": 1},
+            {"dynamodb:UpdateItem": 1, FLUSH: 1},
+            RATE,
+        ),
+        "DELETE /v1/api_keys/{id}": _plus(
+            {"dynamodb:Query": 2, "dynamodb:GetItem": 1, "dynamodb:UpdateItem": 1, FLUSH: 1},
+            RATE,
+        ),
     }
 
 
@@ -106,13 +125,13 @@ def _breakdown(measured: list[Measurement], expected: dict[str, dict[str, int]])
 
 
 @pytest.fixture
-def measured(aws, monkeypatch) -> tuple[list[Measurement], bytes]:
+def measured(aws, monkeypatch, control_plane) -> tuple[list[Measurement], bytes]:
     monkeypatch.setenv("EXPORT_PART_BYTES", str(PART_BYTES))
     fresh_dependencies()
     key = seed_demo_workspace()
     parameters = tpl.parameter_defaults()
     gateway = Gateway(tpl.load_template(), parameters["StageName"], parameters)
-    measurements = measure_operations(gateway, key, aws)
+    measurements = measure_operations(gateway, key, aws, api_keys=True)
     s3 = boto3.client("s3")
     bucket = aws["JobsBucket"]
     (export_key,) = [

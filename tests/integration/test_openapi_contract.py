@@ -68,12 +68,18 @@ def test_operations_have_stable_ids_tags_and_summaries():
         ("POST", "/v1/resources/export"): "exportResources",
         ("GET", "/v1/jobs/{id}"): "getJob",
         ("GET", "/v1/jobs"): "listJobs",
+        ("POST", "/v1/api_keys"): "createApiKey",
+        ("GET", "/v1/api_keys"): "listApiKeys",
+        ("GET", "/v1/api_keys/{id}"): "getApiKey",
+        ("DELETE", "/v1/api_keys/{id}"): "revokeApiKey",
+        ("POST", "/v1/api_keys/{id}/roll"): "rollApiKey",
     }
+    tags = {"/v1/jobs": "Jobs", "/v1/api_keys": "API keys", "/v1/resources": "Resources"}
     for (_, path), operation in OPERATIONS.items():
         assert operation["summary"] and not operation["summary"].startswith(("GET ", "POST "))
-        expected = {"Jobs"} if path.startswith("/v1/jobs") else {"Resources"}
-        assert expected <= set(operation["tags"])
-    assert {tag["name"] for tag in DOCUMENT["tags"]} == {"Resources", "Jobs"}
+        (expected,) = [tag for prefix, tag in tags.items() if path.startswith(prefix)]
+        assert expected in operation["tags"]
+    assert {tag["name"] for tag in DOCUMENT["tags"]} == set(tags.values())
 
 
 def test_bearer_security_scheme_applies_to_every_operation():
@@ -234,7 +240,12 @@ def _path_id(method, path):
 
 
 def test_path_ids_document_the_shape_the_api_mints(api, sample):
-    prefixes = {"/v1/resources/{id}": ids.RESOURCE_PREFIX, "/v1/jobs/{id}": ids.JOB_PREFIX}
+    prefixes = {
+        "/v1/resources/{id}": ids.RESOURCE_PREFIX,
+        "/v1/jobs/{id}": ids.JOB_PREFIX,
+        "/v1/api_keys/{id}": ids.KEY_PREFIX,
+        "/v1/api_keys/{id}/roll": ids.KEY_PREFIX,
+    }
     for method, path in OPERATIONS:
         if "{id}" in path:
             schema = _path_id(method, path)

@@ -70,13 +70,15 @@ class Measurement:
 
 
 def measure_operations(
-    gateway: Gateway, key: str, resolved: Resolved | None = None
+    gateway: Gateway, key: str, resolved: Resolved | None = None, *, api_keys: bool = False
 ) -> list[Measurement]:
     """Every API operation once, in an order that keeps each measurement to its own cost:
     the first request pays the authorizer (uncached) and the cursor key (cached 1 h).
     With `resolved` (the provisioned names), the bulk and export jobs are then run by the
     worker, one message per invocation as the SQS event source delivers them (its
-    ReceiveMessage and DeleteMessageBatch are counted with the invocation)."""
+    ReceiveMessage and DeleteMessageBatch are counted with the invocation). With
+    `api_keys`, the keys API too (its roll and revoke flush the authorizer cache: point
+    AWS_ENDPOINT_URL_API_GATEWAY at something that answers)."""
     auth = [("Authorization", f"Bearer {key}")]
     json_type = [("Content-Type", "application/json")]
     results: list[Measurement] = []
@@ -132,7 +134,18 @@ def measure_operations(
     call("POST /v1/resources/export", "POST", "/v1/resources/export", {})
     if poller is not None:
         work(f"worker: export of {EXPORT_ITEMS}", poller)
+    if api_keys:
+        _key_operations(call)
     return results
+
+
+def _key_operations(call: Any) -> None:
+    minted = call("POST /v1/api_keys", "POST", "/v1/api_keys", {"scopes": ["resources:read"]})
+    path = f"/v1/api_keys/{minted['id']}"
+    call("GET /v1/api_keys (one page)", "GET", "/v1/api_keys", query="limit=5")
+    call("GET /v1/api_keys/{id}", "GET", path)
+    call("POST /v1/api_keys/{id}/roll", "POST", f"{path}/roll", {"expiresIn": 60})
+    call("DELETE /v1/api_keys/{id}", "DELETE", path)
 
 
 def _jobs_poller(gateway: Gateway, resolved: Resolved) -> QueuePoller:

@@ -164,6 +164,7 @@ def build() -> dict[str, Any]:
         "tags": [
             {"name": "Resources", "description": "Resources: CRUD and cursor-paginated lists."},
             {"name": "Jobs", "description": "Long-running operations: poll until finished."},
+            {"name": "API keys", "description": "Self-serve keys: mint, list, roll, revoke."},
         ],
         "paths": {},
         "components": {

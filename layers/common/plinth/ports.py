@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # annotations only: a function loads the models it uses, no others
-    from plinth.models.items import ApiKeyItem, WorkspaceItem
     from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
+    from plinth.models.key_items import ApiKeyItem, WorkspaceItem
     from plinth.models.resource import Resource
     from plinth.models.types import ResourceStatus
 
@@ -113,6 +113,20 @@ class KeyStore(Protocol):
     def find_by_hash(self, key_hash: str) -> ApiKeyItem | None: ...
     def list_for_workspace(self, workspace_id: str) -> list[ApiKeyItem]: ...
     def revoke(self, key_id: str, now_ms: int) -> ApiKeyItem: ...
+    def get(self, key_id: str) -> ApiKeyItem | None: ...
+    def page(
+        self, workspace_id: str, *, limit: int, after_id: str | None
+    ) -> tuple[list[ApiKeyItem], bool]:
+        """Newest first, after `after_id`, with an exact `has_more`."""
+        ...
+
+    def expire(self, key_hash: str, at_ms: int) -> ApiKeyItem:
+        """Expire no later than `at_ms` (an earlier expiry stays); NotFound if revoked."""
+        ...
+
+    def mark_used(self, key_hash: str, now_ms: int, stale_before_ms: int) -> None:
+        """Set `lastUsedAt` unless another request did since `stale_before_ms`."""
+        ...
 
 
 class VerdictCache(Protocol):

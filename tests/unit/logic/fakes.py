@@ -11,8 +11,8 @@ from typing import Any
 
 from plinth.errors import DependencyUnavailable, NotFound
 from plinth.logic.jobs.common import JobServices
-from plinth.models.items import ApiKeyItem, WorkspaceItem
 from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
+from plinth.models.key_items import ApiKeyItem, WorkspaceItem
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
 from plinth.ports import LeaseLost, LeaseRefused, Page, WindowFull
@@ -325,6 +325,7 @@ class InMemoryCounter:
 @dataclass
 class InMemoryKeys:
     items: dict[str, ApiKeyItem] = field(default_factory=dict)
+    marks: int = 0
 
     def put(self, item: ApiKeyItem) -> None:
         assert item.keyHash not in self.items
@@ -343,6 +344,30 @@ class InMemoryKeys:
                 self.items[key_hash] = revoked
                 return revoked
         raise NotFound(f"No key {key_id}.")
+
+    def get(self, key_id: str) -> ApiKeyItem | None:
+        return next((k for k in self.items.values() if k.keyId == key_id), None)
+
+    def page(
+        self, workspace_id: str, *, limit: int, after_id: str | None
+    ) -> tuple[list[ApiKeyItem], bool]:
+        newest = sorted(self.list_for_workspace(workspace_id), key=lambda k: k.keyId, reverse=True)
+        after = [k for k in newest if after_id is None or k.keyId < after_id]
+        return after[:limit], len(after) > limit
+
+    def expire(self, key_hash: str, at_ms: int) -> ApiKeyItem:
+        item = self.items.get(key_hash)
+        if item is None or item.revokedAt is not None:
+            raise NotFound("No such API key.")
+        if item.expiresAt is None or item.expiresAt > at_ms:
+            item = self.items[key_hash] = item.model_copy(update={"expiresAt": at_ms})
+        return item
+
+    def mark_used(self, key_hash: str, now_ms: int, stale_before_ms: int) -> None:
+        item = self.items.get(key_hash)
+        if item is not None and (item.lastUsedAt is None or item.lastUsedAt < stale_before_ms):
+            self.items[key_hash] = item.model_copy(update={"lastUsedAt": now_ms})
+            self.marks += 1
 
 
 @dataclass

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from plinth.container import container
 from plinth.models.auth import Caller
-from plinth.ports import ResourceStore
+from plinth.ports import KeyStore, ResourceStore, VerdictCache, WorkspaceStore
 
 
 def current_caller(request: Request) -> Caller:
@@ -23,6 +23,20 @@ def resource_store() -> ResourceStore:
     return container().resources
 
 
+def key_store() -> KeyStore:
+    return container().api_keys
+
+
+def workspace_store() -> WorkspaceStore:
+    return container().workspaces
+
+
+def verdict_cache(request: Request) -> VerdictCache:
+    """The cached authorizer verdicts of the API and stage this request came through."""
+    context = request.resolved_event.raw_event.get("requestContext") or {}
+    return container().verdicts(str(context.get("apiId", "")), str(context.get("stage", "")))
+
+
 def signing_key() -> bytes:
     """The cursor signing key (Secrets Manager, cached with a max age)."""
     return container().signing_key()
@@ -31,3 +45,6 @@ def signing_key() -> bytes:
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 Resources = Annotated[ResourceStore, Depends(resource_store)]
 SigningKey = Annotated[bytes, Depends(signing_key)]
+Keys = Annotated[KeyStore, Depends(key_store)]
+Workspaces = Annotated[WorkspaceStore, Depends(workspace_store)]
+Verdicts = Annotated[VerdictCache, Depends(verdict_cache)]

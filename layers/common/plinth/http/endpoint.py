@@ -44,7 +44,7 @@ from plinth.observability import logger, metrics
 
 __all__ = ["Endpoint", "Response", "Success"]
 
-RESOURCES, JOBS = "Resources", "Jobs"
+RESOURCES, JOBS, KEYS = "Resources", "Jobs", "API keys"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 Route = TypeVar("Route", bound=Callable[..., Response[str]])
 
@@ -95,8 +95,10 @@ class Endpoint:
 
     @property
     def tags(self) -> list[str]:
-        """Resources or Jobs by path; an endpoint answering with a job (202) is both."""
+        """Resources, Jobs or API keys by path; one answering with a job (202) is a Jobs one too."""
         tags = [RESOURCES] if self.path.startswith("/v1/resources") else []
+        if self.path.startswith("/v1/api_keys"):
+            tags.append(KEYS)
         if self.path.startswith("/v1/jobs") or self.success.status == 202:
             tags.append(JOBS)
         return tags

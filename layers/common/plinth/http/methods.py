@@ -20,6 +20,9 @@ ALLOWED_METHODS: dict[str, list[str]] = {
     "/v1/resources/export": ["POST"],
     "/v1/jobs": ["GET"],
     "/v1/jobs/{id}": ["GET"],
+    "/v1/api_keys": ["GET", "POST"],
+    "/v1/api_keys/{id}": ["DELETE", "GET"],
+    "/v1/api_keys/{id}/roll": ["POST"],
 }
 
 

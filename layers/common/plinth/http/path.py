@@ -20,3 +20,4 @@ def _documented_id(prefix: str) -> Path:
 
 ResourceId = Annotated[str, _documented_id(ids.RESOURCE_PREFIX)]
 JobId = Annotated[str, _documented_id(ids.JOB_PREFIX)]
+KeyId = Annotated[str, _documented_id(ids.KEY_PREFIX)]

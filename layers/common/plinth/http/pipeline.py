@@ -25,7 +25,7 @@ from plinth.container import container
 from plinth.errors import NotFound, PlinthError, Unauthorized, ValidationFailed
 from plinth.http.body import BodyMode, check_json_body
 from plinth.http.errors import JSON, error_response, rate_limit_headers, validation_failure
-from plinth.logic.auth import require_scope, single_authorization
+from plinth.logic.auth import check_not_expired, require_scope, single_authorization
 from plinth.models.auth import Caller
 from plinth.observability import metrics
 
@@ -158,10 +158,12 @@ def create_app(endpoint: Endpoint) -> Resolver:
 def caller_of(event: dict[str, Any]) -> Caller:
     context = (event.get("requestContext") or {}).get("authorizer") or {}
     try:
-        return Caller.from_authorizer_context(context)
+        caller = Caller.from_authorizer_context(context)
     except (KeyError, ValueError) as exc:
         # Only reachable if a route were deployed without the authorizer.
         raise Unauthorized("Missing or invalid API key.") from exc
+    check_not_expired(caller)
+    return caller
 
 
 def _request_id(event: dict[str, Any], context: LambdaContext) -> str:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
+from collections.abc import Callable
 
-from plinth.errors import Forbidden, Unauthorized
+from plinth.errors import DependencyUnavailable, Forbidden, Unauthorized
 from plinth.models.auth import Caller
 from plinth.ports import KeyStore, WorkspaceStore
+from plinth.timeutil import now_ms
 
 KEY_PREFIX = "sk_"
+SHOWN_PREFIX = 8  # `prefix`: "sk_" and 5 of the 43 random characters (~30 of 256 bits)
+LAST_USED_EVERY_MS = 60_000
+log = logging.getLogger(__name__)
 # 32 random bytes → 43 base64url characters.
 _KEY_PATTERN = re.compile(r"^sk_[A-Za-z0-9_-]{32,128}$")
 # The scheme name is case-insensitive (RFC 9110 §11.1).
@@ -46,20 +52,45 @@ def single_authorization(multi_value_headers: dict[str, list[str]] | None) -> No
         raise Unauthorized("Send exactly one Authorization header.", param="Authorization")
 
 
-def authenticate(header: str | None, keys: KeyStore, workspaces: WorkspaceStore) -> Caller:
-    """Two GetItems: the key by its hash, then its workspace (for the rate limit)."""
+def authenticate(
+    header: str | None,
+    keys: KeyStore,
+    workspaces: WorkspaceStore,
+    clock: Callable[[], int] = now_ms,
+) -> Caller:
+    """Two GetItems: the key by its hash, then its workspace (for the rate limit); and,
+    at most once a minute per key, an UpdateItem recording its use (best effort)."""
+    now = clock()
     key = keys.find_by_hash(hash_secret(parse_bearer(header)))
-    if key is None or key.revokedAt is not None:
+    if key is None or not key.usable_at(now):
         raise Unauthorized("Missing or invalid API key.")
     workspace = workspaces.get(key.workspaceId)
     if workspace is None:
         raise Unauthorized("Missing or invalid API key.")
+    if key.lastUsedAt is None or now - key.lastUsedAt >= LAST_USED_EVERY_MS:
+        _mark_used(keys, key.keyHash, now)
     return Caller(
         workspace_id=key.workspaceId,
         key_id=key.keyId,
         scopes=frozenset(key.scopes),
         rate_limit=workspace.rateLimit,
+        expires_at=key.expiresAt,
     )
+
+
+def _mark_used(keys: KeyStore, key_hash: str, now: int) -> None:
+    """`lastUsedAt` is a convenience: failing to record it never refuses a request."""
+    try:
+        keys.mark_used(key_hash, now, now - LAST_USED_EVERY_MS)
+    except DependencyUnavailable:
+        log.warning("could not record the key's use", exc_info=True)
+
+
+def check_not_expired(caller: Caller, clock: Callable[[], int] = now_ms) -> None:
+    """A verdict cached by the gateway outlives the key's expiry (a rolled key): refuse
+    it here at the millisecond it expires."""
+    if caller.expires_at is not None and clock() >= caller.expires_at:
+        raise Unauthorized("Missing or invalid API key.")
 
 
 def require_scope(caller: Caller, scope: str) -> None:

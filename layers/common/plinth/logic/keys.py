@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 
 from plinth import ids
 from plinth.errors import NotFound, ValidationFailed
-from plinth.logic.auth import hash_secret, mint_secret
+from plinth.logic.auth import SHOWN_PREFIX, hash_secret, mint_secret
 from plinth.models.auth import Scope
-from plinth.models.items import ApiKeyItem, WorkspaceItem
+from plinth.models.key_items import ApiKeyItem, WorkspaceItem
 from plinth.ports import KeyStore, VerdictCache, WorkspaceStore
 from plinth.timeutil import now_ms
 
@@ -38,6 +38,9 @@ def create_key(
     keys: KeyStore,
     workspaces: WorkspaceStore,
     clock: Callable[[], int] = now_ms,
+    *,
+    name: str | None = None,
+    expires_at: int | None = None,
 ) -> tuple[ApiKeyItem, str]:
     """Mint a key; returns the stored item and the secret, which is never stored."""
     wanted = sorted(set(scopes))
@@ -55,6 +58,9 @@ def create_key(
         workspaceId=workspace_id,
         scopes=wanted,
         createdAt=clock(),
+        name=name,
+        prefix=secret[:SHOWN_PREFIX],
+        expiresAt=expires_at,
     )
     keys.put(item)
     return item, secret

@@ -25,6 +25,7 @@ class Caller(BaseModel):
     key_id: str
     scopes: frozenset[str]
     rate_limit: int | None
+    expires_at: int | None = None  # epoch ms: a rolled key's old secret stops then
 
     def to_authorizer_context(self) -> dict[str, str | int]:
         """API Gateway context values must be strings, numbers or booleans."""
@@ -35,14 +36,18 @@ class Caller(BaseModel):
         }
         if self.rate_limit is not None:
             context["rateLimit"] = self.rate_limit
+        if self.expires_at is not None:
+            context["expiresAt"] = self.expires_at
         return context
 
     @classmethod
     def from_authorizer_context(cls, context: dict[str, Any]) -> Caller:
         raw_limit = context.get("rateLimit")
+        raw_expiry = context.get("expiresAt")
         return cls(
             workspace_id=str(context["workspaceId"]),
             key_id=str(context["keyId"]),
             scopes=frozenset(s for s in str(context.get("scopes", "")).split(",") if s),
             rate_limit=int(raw_limit) if raw_limit not in (None, "") else None,
+            expires_at=int(raw_expiry) if raw_expiry not in (None, "") else None,
         )

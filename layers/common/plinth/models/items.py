@@ -138,25 +138,3 @@ class JobItem(BaseModel):
             lease_owner=self.leaseOwner,
             lease_until=self.leaseUntil,
         )
-
-
-class ApiKeyItem(BaseModel):
-    """An API key. Only the SHA-256 of the secret is stored; it is the partition key."""
-
-    model_config = _ITEM
-
-    keyHash: str  # noqa: N815
-    keyId: str  # noqa: N815
-    workspaceId: str  # noqa: N815
-    scopes: list[str]
-    createdAt: int  # noqa: N815
-    revokedAt: int | None = None  # noqa: N815
-
-
-class WorkspaceItem(BaseModel):
-    model_config = _ITEM
-
-    workspaceId: str  # noqa: N815
-    rateLimit: int | None = None  # noqa: N815
-    createdAt: int  # noqa: N815
-    updatedAt: int  # noqa: N815
