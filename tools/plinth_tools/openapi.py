@@ -159,6 +159,7 @@ def build() -> dict[str, Any]:
         "tags": [
             {"name": "Resources", "description": "Resources: CRUD and cursor-paginated lists."},
             {"name": "Jobs", "description": "Long-running operations: poll until finished."},
+            {"name": "Events", "description": "The workspace's audit log of the last 30 days."},
         ],
         "paths": {},
         "components": {

@@ -30,6 +30,7 @@ _MAX_RANDOM = (1 << _RANDOM_BITS) - 1
 RESOURCE_PREFIX = "res_"
 JOB_PREFIX = "job_"
 KEY_PREFIX = "key_"
+EVENT_PREFIX = "evt_"
 WORKSPACE_PREFIX = "ws_"
 
 _ULID_BODY = f"[{_ALPHABET}]{{{_BODY_LEN}}}"
@@ -122,6 +123,18 @@ def derived_id(prefix: str, timestamp_ms: int, seed: str, index: int) -> str:
     and ids of one seed sort by index (index < 2**20)."""
     digest = int.from_bytes(hashlib.sha256(seed.encode()).digest()[:8], "big") >> 4
     return prefix + encode_ulid(timestamp_ms, (digest << 20) | index)
+
+
+def record_id(prefix: str, timestamp_ms: int, record: str) -> str:
+    """A deterministic id for one stream record: its time, then 80 bits of the record id's
+    SHA-256, so a redelivered record always gets the same id."""
+    digest = int.from_bytes(hashlib.sha256(record.encode()).digest()[:10], "big")
+    return prefix + encode_ulid(timestamp_ms, digest)
+
+
+def lowest_id(prefix: str, timestamp_ms: int) -> str:
+    """The smallest id of this millisecond: ids after it were minted at or after it."""
+    return prefix + encode_ulid(timestamp_ms, 0)
 
 
 def is_id(value: str, prefix: str) -> bool:

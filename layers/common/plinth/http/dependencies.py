@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from plinth.container import container
 from plinth.models.auth import Caller
-from plinth.ports import ResourceStore
+from plinth.ports import EventStore, ResourceStore
 
 
 def current_caller(request: Request) -> Caller:
@@ -23,6 +23,10 @@ def resource_store() -> ResourceStore:
     return container().resources
 
 
+def event_store() -> EventStore:
+    return container().events
+
+
 def signing_key() -> bytes:
     """The cursor signing key (Secrets Manager, cached with a max age)."""
     return container().signing_key()
@@ -30,4 +34,5 @@ def signing_key() -> bytes:
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 Resources = Annotated[ResourceStore, Depends(resource_store)]
+Events = Annotated[EventStore, Depends(event_store)]
 SigningKey = Annotated[bytes, Depends(signing_key)]

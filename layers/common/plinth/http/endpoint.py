@@ -44,7 +44,7 @@ from plinth.observability import logger, metrics
 
 __all__ = ["Endpoint", "Response", "Success"]
 
-RESOURCES, JOBS = "Resources", "Jobs"
+RESOURCES, JOBS, EVENTS = "Resources", "Jobs", "Events"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 Route = TypeVar("Route", bound=Callable[..., Response[str]])
 
@@ -95,10 +95,13 @@ class Endpoint:
 
     @property
     def tags(self) -> list[str]:
-        """Resources or Jobs by path; an endpoint answering with a job (202) is both."""
+        """Resources, Jobs or Events by path; an endpoint answering with a job (202) is
+        Resources and Jobs."""
         tags = [RESOURCES] if self.path.startswith("/v1/resources") else []
         if self.path.startswith("/v1/jobs") or self.success.status == 202:
             tags.append(JOBS)
+        if self.path.startswith("/v1/events"):
+            tags.append(EVENTS)
         return tags
 
     @property

@@ -20,6 +20,8 @@ ALLOWED_METHODS: dict[str, list[str]] = {
     "/v1/resources/export": ["POST"],
     "/v1/jobs": ["GET"],
     "/v1/jobs/{id}": ["GET"],
+    "/v1/events": ["GET"],
+    "/v1/events/{id}": ["GET"],
 }
 
 
