@@ -41,6 +41,19 @@ def job_body(id: str = "job_1", status: str = "pending", **overrides: Any) -> di
     } | overrides
 
 
+def event_body(
+    id: str = "evt_1", type: str = "resource.created", **overrides: Any
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "object": "event",
+        "type": type,
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "data": {"object": resource_body()},
+        **overrides,
+    }
+
+
 def error(status: int, code: str, param: str | None = None, **headers: str) -> httpx.Response:
     body = {"error": {"code": code, "message": f"{code} happened", "param": param}}
     return httpx.Response(status, json=body, headers={"X-Request-Id": f"req-{status}", **headers})

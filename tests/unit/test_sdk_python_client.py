@@ -37,6 +37,7 @@ from tests.unit.sdk_support import (
     async_client,
     client,
     error,
+    event_body,
     job_body,
     ok,
     resource_body,
@@ -430,3 +431,39 @@ def test_job_results_parse_into_their_typed_models():
     assert isinstance(bulk, BulkCreateResult)
     assert bulk.ids == ["res_a", "res_b"]
     assert sdk.jobs.get("job_1").result is None
+
+
+# ---------------------------------------------------------------- events
+def test_events_get_and_list_page_with_the_type_filter():
+    script = Script(
+        ok(event_body("evt_1")),
+        ok({"object": "list", "data": [event_body("evt_2")], "hasMore": True, "nextCursor": "c"}),
+        ok({"object": "list", "data": [event_body("evt_1")], "hasMore": False, "nextCursor": None}),
+    )
+    sdk = client(script)
+    event = sdk.events.get("evt_1")
+    assert event.type == "resource.created"
+    assert event.data.object["object"] == "resource"
+    assert event.created_at == datetime(2025, 1, 1, tzinfo=UTC)
+    page = sdk.events.list(type="resource.created", limit=1)
+    assert [e.id for e in page.auto_paging_iter()] == ["evt_2", "evt_1"]
+    assert script.requests[0].url.path == "/v1/events/evt_1"
+    assert script.requests[2].url.path == "/v1/events"
+    assert dict(script.requests[2].url.params) == {
+        "limit": "1",
+        "type": "resource.created",
+        "cursor": "c",
+    }
+
+
+@pytest.mark.anyio
+async def test_async_events_list_and_get():
+    script = Script(
+        ok({"object": "list", "data": [event_body("evt_2")], "hasMore": True, "nextCursor": "c"}),
+        ok({"object": "list", "data": [event_body("evt_1")], "hasMore": False, "nextCursor": None}),
+        ok(event_body("evt_1", type="job.completed")),
+    )
+    async with async_client(script) as sdk:
+        page = await sdk.events.list(limit=1)
+        assert [e.id async for e in page.auto_paging_iter()] == ["evt_2", "evt_1"]
+        assert (await sdk.events.get("evt_1")).type == "job.completed"

@@ -17,6 +17,9 @@ from pydantic import BaseModel
 from plinth_client import (
     BasePage,
     BulkCreateResult,
+    Event,
+    EventData,
+    EventType,
     ExportResult,
     Job,
     JobError,
@@ -27,8 +30,8 @@ from plinth_client import (
     ResourceCreateParams,
     ResourceStatus,
 )
-from plinth_client._resources import Jobs, Resources
-from tests.unit.sdk_support import Script, client, job_body, ok, resource_body
+from plinth_client._resources import Events, Jobs, Resources
+from tests.unit.sdk_support import Script, client, event_body, job_body, ok, resource_body
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
 
@@ -102,6 +105,12 @@ def _model_allows_none(annotation):
         (JobProgress, lambda: _job_property("progress")),
         (BulkCreateResult, lambda: _result_variant("ids")),
         (ExportResult, lambda: _result_variant("url")),
+        (Event, lambda: _response("/v1/events/{id}", "get", "200")),
+        (
+            EventData,
+            lambda: _resolve(_response("/v1/events/{id}", "get", "200")["properties"]["data"]),
+        ),
+        (BasePage, lambda: _response("/v1/events", "get", "200")),
     ],
 )
 def test_models_have_exactly_the_documented_fields(model: type[BaseModel], schema):
@@ -134,6 +143,13 @@ def test_enums_match_the_document():
     assert _literal_values(ResourceStatus) == _enum(resource["status"])
     assert _literal_values(JobStatus) == _enum(job["status"])
     assert _literal_values(JobType) == _enum(job["type"])
+    event = _response("/v1/events/{id}", "get", "200")["properties"]
+    assert _literal_values(EventType) == _enum(event["type"])
+    assert _literal_values(EventType) == _enum(
+        next(
+            p for p in DOCUMENT["paths"]["/v1/events"]["get"]["parameters"] if p["name"] == "type"
+        )["schema"]
+    )
     assert _literal_values(ResourceStatus) == _enum(
         next(
             p
@@ -175,6 +191,7 @@ def test_method_parameters_are_the_documented_body_fields_and_query_parameters()
     assert set(_request_body("/v1/resources/bulk", "post")["properties"]) == {"resources"}
     assert _keyword_parameters(Resources.list) == _query_parameters("/v1/resources")
     assert _keyword_parameters(Jobs.list) == _query_parameters("/v1/jobs")
+    assert _keyword_parameters(Events.list) == _query_parameters("/v1/events")
 
 
 def test_every_post_accepts_an_idempotency_key_as_documented():
@@ -196,6 +213,8 @@ def test_the_sdk_calls_exactly_the_documented_operations():
         ok(job_body(), 202),
         ok(job_body()),
         ok(page),
+        ok(event_body()),
+        ok(page),
     )
     sdk = client(script)
     sdk.resources.create(name="n")
@@ -207,8 +226,11 @@ def test_the_sdk_calls_exactly_the_documented_operations():
     sdk.resources.export()
     sdk.jobs.get("job_1")
     sdk.jobs.list()
+    sdk.events.get("evt_1")
+    sdk.events.list()
     called = {
-        (r.method.lower(), re.sub(r"/(res|job)_1$", "/{id}", r.url.path)) for r in script.requests
+        (r.method.lower(), re.sub(r"/(res|job|evt)_1$", "/{id}", r.url.path))
+        for r in script.requests
     }
     documented = {
         (m, p) for p, item in DOCUMENT["paths"].items() for m in item if m != "parameters"

@@ -2,6 +2,8 @@ import { type APIClient, pathId, sleep } from './core.js';
 import { JobFailedError, JobWaitTimeoutError } from './errors.js';
 import { PagePromise, toPage } from './pagination.js';
 import type {
+  Event,
+  EventListParams,
   ExportParams,
   Job,
   JobListParams,
@@ -119,5 +121,32 @@ export class Jobs {
       if (remaining <= 0) throw new JobWaitTimeoutError(job, timeout);
       await sleep(Math.min(pollInterval, remaining));
     }
+  }
+}
+
+/** The workspace's audit log (scope `events:read`): newest first, the last 30 days. */
+export class Events {
+  readonly #client: APIClient;
+  constructor(client: APIClient) {
+    this.#client = client;
+  }
+
+  get(id: string): Promise<Event> {
+    return this.#client.request({ method: 'GET', path: `/events/${pathId(id)}` });
+  }
+
+  list(params: EventListParams = {}): PagePromise<Event> {
+    const { limit, type } = params;
+    return new PagePromise(
+      async (cursor) =>
+        toPage(
+          await this.#client.request<ListPage<Event>>({
+            method: 'GET',
+            path: '/events',
+            query: { limit, cursor, type },
+          }),
+        ),
+      params.cursor,
+    );
   }
 }

@@ -33,6 +33,10 @@ export type BulkCreateResult = Extract<NonNullable<Job['result']>, { ids: unknow
 /** `result` of a completed `resources.export` job: a presigned JSON Lines download. */
 export type ExportResult = Extract<NonNullable<Job['result']>, { url: unknown }>;
 
+/** An entry of the workspace's audit log, as `GET /v1/events/{id}` returns it. */
+export type Event = JSONBody<Responses<'/v1/events/{id}', 'get'>[200]>;
+export type EventType = Event['type'];
+
 /** A page of a list: exactly these four fields. */
 export interface ListPage<T> {
   object: 'list';
@@ -42,6 +46,7 @@ export interface ListPage<T> {
 }
 export type ResourceList = JSONBody<Responses<'/v1/resources', 'get'>[200]>;
 export type JobList = JSONBody<Responses<'/v1/jobs', 'get'>[200]>;
+export type EventList = JSONBody<Responses<'/v1/events', 'get'>[200]>;
 
 export type ResourceCreateParams = RequestBody<'/v1/resources', 'post'>;
 export type ResourceUpdateParams = RequestBody<'/v1/resources/{id}', 'patch'>;
@@ -49,6 +54,7 @@ export type BulkCreateParams = RequestBody<'/v1/resources/bulk', 'post'>;
 export type ExportParams = RequestBody<'/v1/resources/export', 'post'>;
 export type ResourceListParams = OrNull<Query<'/v1/resources'>>;
 export type JobListParams = OrNull<Query<'/v1/jobs'>>;
+export type EventListParams = OrNull<Query<'/v1/events'>>;
 
 /** Per-call options for POSTs: your own Idempotency-Key (otherwise a UUID4 per call). */
 export interface PostOptions {

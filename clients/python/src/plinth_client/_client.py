@@ -17,7 +17,14 @@ from plinth_client._exceptions import (
     PlinthError,
     error_from_response,
 )
-from plinth_client._resources import AsyncJobs, AsyncResources, Jobs, Resources
+from plinth_client._resources import (
+    AsyncEvents,
+    AsyncJobs,
+    AsyncResources,
+    Events,
+    Jobs,
+    Resources,
+)
 from plinth_client._retry import RetryPolicy
 from plinth_client._version import __version__
 
@@ -112,6 +119,7 @@ class Plinth(_BaseClient):
         self._http = http_client if http_client is not None else httpx.Client()
         self.resources = Resources(self)
         self.jobs = Jobs(self)
+        self.events = Events(self)
 
     def request(
         self,
@@ -178,6 +186,7 @@ class AsyncPlinth(_BaseClient):
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self.resources = AsyncResources(self)
         self.jobs = AsyncJobs(self)
+        self.events = AsyncEvents(self)
 
     async def request(
         self,

@@ -417,6 +417,33 @@ describe('paging', () => {
   });
 });
 
+describe('events', () => {
+  test('get and list page with the type filter', async () => {
+    const event = (id: string) => ({
+      id,
+      object: 'event',
+      type: 'resource.created',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      data: { object: resource() },
+    });
+    const script = new Script(
+      json(event('evt_1')),
+      json({ object: 'list', data: [event('evt_2')], hasMore: true, nextCursor: 'e' }),
+      json({ object: 'list', data: [event('evt_1')], hasMore: false, nextCursor: null }),
+    );
+    const sdk = client(script);
+    const one = await sdk.events.get('evt_1');
+    assert.equal(one.type, 'resource.created');
+    assert.equal(one.data.object['object'], 'resource');
+    const ids: string[] = [];
+    for await (const e of sdk.events.list({ limit: 1, type: 'resource.created' })) ids.push(e.id);
+    assert.deepEqual(ids, ['evt_2', 'evt_1']);
+    assert.equal(script.sent[0]!.url.pathname, '/v1/events/evt_1');
+    assert.equal(script.sent[2]!.url.pathname, '/v1/events');
+    assert.equal(script.sent[2]!.url.search, '?limit=1&cursor=e&type=resource.created');
+  });
+});
+
 describe('jobs.wait', () => {
   test('polls until completed', async (t) => {
     const clock = fakeClock(t);

@@ -5,6 +5,8 @@ import { test } from 'node:test';
 
 import type {
   BulkCreateResult,
+  Event,
+  EventType,
   ExportResult,
   Job,
   JobStatus,
@@ -28,6 +30,8 @@ export type Checks = [
   Expect<Equal<keyof BulkCreateResult, 'created' | 'ids'>>,
   Expect<Equal<keyof ExportResult, 'count' | 'url' | 'expiresAt'>>,
   Expect<Equal<keyof ResourceList, keyof ListPage<Resource>>>,
+  Expect<Equal<keyof Event, 'id' | 'object' | 'type' | 'createdAt' | 'data'>>,
+  Expect<'resource.deleted' extends EventType ? ('job.completed' extends EventType ? true : false) : false>,
   Expect<Equal<ResourceList['data'], Resource[]>>,
   Expect<Equal<keyof ResourceCreateParams, 'name' | 'description' | 'metadata'>>,
   Expect<Equal<keyof ResourceUpdateParams, 'name' | 'description' | 'status' | 'metadata'>>,
