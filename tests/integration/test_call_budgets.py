@@ -129,7 +129,9 @@ def measured(aws, monkeypatch, control_plane) -> tuple[list[Measurement], bytes]
     monkeypatch.setenv("EXPORT_PART_BYTES", str(PART_BYTES))
     fresh_dependencies()
     key = seed_demo_workspace()
-    parameters = tpl.parameter_defaults()
+    # A verdict cached for the whole run (the measurements take more than the default 60 s
+    # once the bulk job runs): only the first request pays the authorizer.
+    parameters = tpl.parameter_defaults() | {"AuthorizerTtlSeconds": "3600"}
     gateway = Gateway(tpl.load_template(), parameters["StageName"], parameters)
     measurements = measure_operations(gateway, key, aws, api_keys=True)
     s3 = boto3.client("s3")
@@ -160,3 +162,60 @@ def test_every_operation_makes_exactly_its_budgeted_aws_calls(measured):
     assert {op: totals[op] for op in api_floor} == dict.fromkeys(api_floor, 2)
     assert totals["POST with Idempotency-Key"] == 4
     assert actual[f"worker: bulk create of {BULK_ITEMS}"]["dynamodb:TransactWriteItems"] <= 40
+
+
+def test_a_recorded_stream_batch_costs_one_put_per_event_and_nothing_per_ignored_record(api, aws):
+    """The recorder's own calls (Lambda's GetRecords is the event source's, not counted):
+    one conditional PutItem per event; a record that is no event costs nothing; a
+    redelivered batch costs the same PutItems, each refused, and writes nothing."""
+    from plinth_tools.budgets import counting_aws_calls
+    from plinth_tools.lambdas import FakeLambdaContext, load_handler
+    from plinth_tools.local.workers import StreamPoller
+
+    created = [
+        api.request("POST", "/v1/resources", json_body={"name": f"r{i}"}).body for i in range(3)
+    ]
+    api.request("PATCH", f"/v1/resources/{created[0]['id']}", json_body={})  # no write at all
+    api.request("PATCH", f"/v1/resources/{created[1]['id']}", json_body={"name": "x"})
+    spec = tpl.functions()["EventsRecorderFunction"]
+    handler = load_handler(spec)
+    batches: list[dict] = []
+
+    class Invoker:
+        def __init__(self) -> None:
+            self.spec = spec
+
+        def invoke(self, event, request_id):
+            batches.append(event)
+            with counting_aws_calls() as calls:
+                result = handler(event, FakeLambdaContext(spec.logical_id, request_id))
+            batches[-1] = {"event": event, "calls": dict(calls), "result": result}
+            return result
+
+    stream = aws.attribute("ResourcesTable", "StreamArn")
+    StreamPoller(Invoker(), stream, starting_position="TRIM_HORIZON").poll_once()
+    (batch,) = batches
+    assert len(batch["event"]["Records"]) == 4
+    assert batch["calls"] == {"dynamodb:PutItem": 4}
+    with counting_aws_calls() as calls:
+        handler(batch["event"], FakeLambdaContext(spec.logical_id, "again"))
+    assert dict(calls) == {"dynamodb:PutItem": 4}
+    items = boto3.client("dynamodb").scan(TableName=aws["EventsTable"])["Items"]
+    assert len(items) == 4
+
+    key_item = {"keyHash": {"S": "h"}, "keyId": {"S": "key_x"}, "workspaceId": {"S": "ws_a"}}
+    key_item |= {"scopes": {"L": []}, "createdAt": {"N": "1"}}
+    record = {
+        "eventID": "e1",
+        "eventName": "MODIFY",
+        "eventSourceARN": aws.attribute("ApiKeysTable", "StreamArn"),
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1,
+            "SequenceNumber": "1",
+            "OldImage": key_item,
+            "NewImage": key_item | {"lastUsedAt": {"N": "2"}},
+        },
+    }
+    with counting_aws_calls() as calls:
+        handler({"Records": [record]}, FakeLambdaContext(spec.logical_id, "used"))
+    assert dict(calls) == {}

@@ -73,8 +73,15 @@ def test_operations_have_stable_ids_tags_and_summaries():
         ("GET", "/v1/api_keys/{id}"): "getApiKey",
         ("DELETE", "/v1/api_keys/{id}"): "revokeApiKey",
         ("POST", "/v1/api_keys/{id}/roll"): "rollApiKey",
+        ("GET", "/v1/events"): "listEvents",
+        ("GET", "/v1/events/{id}"): "getEvent",
     }
-    tags = {"/v1/jobs": "Jobs", "/v1/api_keys": "API keys", "/v1/resources": "Resources"}
+    tags = {
+        "/v1/jobs": "Jobs",
+        "/v1/api_keys": "API keys",
+        "/v1/resources": "Resources",
+        "/v1/events": "Events",
+    }
     for (_, path), operation in OPERATIONS.items():
         assert operation["summary"] and not operation["summary"].startswith(("GET ", "POST "))
         (expected,) = [tag for prefix, tag in tags.items() if path.startswith(prefix)]
@@ -245,6 +252,7 @@ def test_path_ids_document_the_shape_the_api_mints(api, sample):
         "/v1/jobs/{id}": ids.JOB_PREFIX,
         "/v1/api_keys/{id}": ids.KEY_PREFIX,
         "/v1/api_keys/{id}/roll": ids.KEY_PREFIX,
+        "/v1/events/{id}": ids.EVENT_PREFIX,
     }
     for method, path in OPERATIONS:
         if "{id}" in path:

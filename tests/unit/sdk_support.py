@@ -45,6 +45,19 @@ def job_body(id: str = "job_1", status: str = "pending", **overrides: Any) -> di
     } | overrides
 
 
+def event_body(
+    id: str = "evt_1", type: str = "resource.created", **overrides: Any
+) -> dict[str, Any]:
+    return {
+        "id": id,
+        "object": "event",
+        "type": type,
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "data": {"object": resource_body()},
+        **overrides,
+    }
+
+
 def error(status: int, code: str, param: str | None = None, **headers: str) -> httpx.Response:
     body = {"error": {"code": code, "message": f"{code} happened", "param": param}}
     return httpx.Response(status, json=body, headers={"X-Request-Id": f"req-{status}", **headers})
@@ -102,3 +115,17 @@ def client(script: Script, **options: Any) -> Plinth:
 def async_client(script: Script, **options: Any) -> AsyncPlinth:
     http = httpx.AsyncClient(transport=httpx.MockTransport(script))
     return AsyncPlinth(api_key="sk_test", base_url=BASE, http_client=http, **options)
+
+
+def api_key_body(id: str = "key_1", **overrides: Any) -> dict[str, Any]:
+    return {
+        "id": id,
+        "object": "api_key",
+        "name": None,
+        "prefix": "sk_AbCdE",
+        "scopes": ["resources:read"],
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "lastUsedAt": None,
+        "expiresAt": None,
+        "revokedAt": None,
+    } | overrides

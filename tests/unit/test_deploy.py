@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from plinth.http.errors import STATUS
+from plinth.logic.events import Outcome as EventOutcome
 from plinth.logic.jobs.worker import Outcome
 from plinth_tools import template as tpl
 from plinth_tools.sam_translate import translate
@@ -105,6 +106,7 @@ def _code_metric_names() -> set[str]:
     expansions = {
         "Http": {str(status) for status in STATUS.values()},
         "Job_": {o.value for o in Outcome},
+        "Events_": {o.value for o in EventOutcome},
     }
     names: set[str] = set()
     for path in [*ROOT.glob("functions/*/app.py"), *ROOT.glob("layers/common/plinth/**/*.py")]:
@@ -220,10 +222,10 @@ def test_api_routes_authorizer_queue_and_schedule_invoke_the_alias_never_latest(
     for name, permission in _resources(default, "AWS::Lambda::Permission").items():
         target = _canonical(permission["Properties"]["FunctionName"])
         assert target.endswith(":live") or target.strip("${}") in aliases, (name, target)
-    (mapping,) = _resources(default, "AWS::Lambda::EventSourceMapping").values()
-    assert mapping["Properties"]["FunctionName"] == {
-        "Ref": _alias_of(default, "JobsWorkerFunction")
-    }
+    mappings = _resources(default, "AWS::Lambda::EventSourceMapping").values()
+    targets = sorted(m["Properties"]["FunctionName"]["Ref"] for m in mappings)
+    recorder = _alias_of(default, "EventsRecorderFunction")
+    assert targets == sorted([_alias_of(default, "JobsWorkerFunction"), *[recorder] * 3])
     (rule,) = _resources(default, "AWS::Events::Rule").values()
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Ref": _alias_of(default, "JobsSweeperFunction")}

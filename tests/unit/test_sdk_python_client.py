@@ -38,6 +38,7 @@ from tests.unit.sdk_support import (
     async_client,
     client,
     error,
+    event_body,
     job_body,
     ok,
     resource_body,
@@ -455,3 +456,69 @@ def test_job_result_is_chosen_by_its_type_tag_and_refused_without_one():
     untagged = job_body(status="completed", result={"created": 0, "ids": []})
     with pytest.raises(ValidationError):
         Job.model_validate(untagged)
+
+
+# ---------------------------------------------------------------- events
+def test_events_get_and_list_page_with_the_type_filter():
+    script = Script(
+        ok(event_body("evt_1")),
+        ok({"object": "list", "data": [event_body("evt_2")], "hasMore": True, "nextCursor": "c"}),
+        ok({"object": "list", "data": [event_body("evt_1")], "hasMore": False, "nextCursor": None}),
+    )
+    sdk = client(script)
+    event = sdk.events.get("evt_1")
+    assert event.type == "resource.created"
+    assert event.data.object["object"] == "resource"
+    assert event.created_at == datetime(2025, 1, 1, tzinfo=UTC)
+    page = sdk.events.list(type="resource.created", limit=1)
+    assert [e.id for e in page.auto_paging_iter()] == ["evt_2", "evt_1"]
+    assert script.requests[0].url.path == "/v1/events/evt_1"
+    assert script.requests[2].url.path == "/v1/events"
+    assert dict(script.requests[2].url.params) == {
+        "limit": "1",
+        "type": "resource.created",
+        "cursor": "c",
+    }
+
+
+@pytest.mark.anyio
+async def test_async_events_list_and_get():
+    script = Script(
+        ok({"object": "list", "data": [event_body("evt_2")], "hasMore": True, "nextCursor": "c"}),
+        ok({"object": "list", "data": [event_body("evt_1")], "hasMore": False, "nextCursor": None}),
+        ok(event_body("evt_1", type="job.completed")),
+    )
+    async with async_client(script) as sdk:
+        page = await sdk.events.list(limit=1)
+        assert [e.id async for e in page.auto_paging_iter()] == ["evt_2", "evt_1"]
+        assert (await sdk.events.get("evt_1")).type == "job.completed"
+
+
+# ---------------------------------------------------------------- api keys
+def test_api_keys_create_roll_revoke_and_list_send_the_documented_requests():
+    from tests.unit.sdk_support import api_key_body
+
+    page = {"object": "list", "data": [api_key_body()], "hasMore": False, "nextCursor": None}
+    script = Script(
+        ok(api_key_body(secret="sk_new", name="ci"), 201),
+        ok(api_key_body("key_2", secret="sk_rolled"), 201),
+        ok(api_key_body(revokedAt="2025-01-02T00:00:00.000Z")),
+        ok(page),
+    )
+    sdk = client(script)
+    created = sdk.api_keys.create(scopes=["resources:read"], name="ci", idempotency_key="k1")
+    assert (created.secret, created.name) == ("sk_new", "ci")
+    rolled = sdk.api_keys.roll("key_1", expires_in=3600)
+    assert rolled.secret == "sk_rolled"
+    revoked = sdk.api_keys.revoke("key_1")
+    assert revoked.revoked_at == datetime(2025, 1, 2, tzinfo=UTC)
+    assert [k.id for k in sdk.api_keys.list(limit=5).auto_paging_iter()] == ["key_1"]
+    first, roll, revoke, listed = script.requests
+    assert json.loads(first.content) == {"scopes": ["resources:read"], "name": "ci"}
+    assert first.headers["Idempotency-Key"] == "k1"
+    assert (roll.url.path, json.loads(roll.content)) == (
+        "/v1/api_keys/key_1/roll",
+        {"expiresIn": 3600},
+    )
+    assert (revoke.method, revoke.url.path) == ("DELETE", "/v1/api_keys/key_1")
+    assert dict(listed.url.params) == {"limit": "5"}

@@ -15,8 +15,13 @@ import pytest
 from pydantic import BaseModel
 
 from plinth_client import (
+    ApiKey,
+    ApiKeyCreated,
     BasePage,
     BulkCreateResult,
+    Event,
+    EventData,
+    EventType,
     ExportResult,
     Job,
     JobError,
@@ -27,8 +32,17 @@ from plinth_client import (
     ResourceCreateParams,
     ResourceStatus,
 )
-from plinth_client._resources import Jobs, Resources
-from tests.unit.sdk_support import Script, client, job_body, ok, resource_body
+from plinth_client._api_keys import ApiKeys
+from plinth_client._resources import Events, Jobs, Resources
+from tests.unit.sdk_support import (
+    Script,
+    api_key_body,
+    client,
+    event_body,
+    job_body,
+    ok,
+    resource_body,
+)
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
 
@@ -108,6 +122,16 @@ def _model_allows_none(annotation):
         (JobProgress, lambda: _job_property("progress")),
         (BulkCreateResult, lambda: _result_variant("ids")),
         (ExportResult, lambda: _result_variant("url")),
+        (Event, lambda: _response("/v1/events/{id}", "get", "200")),
+        (
+            EventData,
+            lambda: _resolve(_response("/v1/events/{id}", "get", "200")["properties"]["data"]),
+        ),
+        (BasePage, lambda: _response("/v1/events", "get", "200")),
+        (ApiKey, lambda: _response("/v1/api_keys/{id}", "get", "200")),
+        (ApiKeyCreated, lambda: _response("/v1/api_keys", "post", "201")),
+        (ApiKeyCreated, lambda: _response("/v1/api_keys/{id}/roll", "post", "201")),
+        (BasePage, lambda: _response("/v1/api_keys", "get", "200")),
     ],
 )
 def test_models_have_exactly_the_documented_fields(model: type[BaseModel], schema):
@@ -151,6 +175,13 @@ def test_enums_match_the_document():
     assert _literal_values(ResourceStatus) == _enum(resource["status"])
     assert _literal_values(JobStatus) == _enum(job["status"])
     assert _literal_values(JobType) == _enum(job["type"])
+    event = _response("/v1/events/{id}", "get", "200")["properties"]
+    assert _literal_values(EventType) == _enum(event["type"])
+    assert _literal_values(EventType) == _enum(
+        next(
+            p for p in DOCUMENT["paths"]["/v1/events"]["get"]["parameters"] if p["name"] == "type"
+        )["schema"]
+    )
     assert _literal_values(ResourceStatus) == _enum(
         next(
             p
@@ -163,6 +194,10 @@ def test_enums_match_the_document():
             p for p in DOCUMENT["paths"]["/v1/jobs"]["get"]["parameters"] if p["name"] == "status"
         )["schema"]
     )
+
+
+def _snake(names):
+    return {re.sub(r"(?<!^)([A-Z])", r"_\1", n).lower() for n in names}
 
 
 def _keyword_parameters(method):
@@ -192,6 +227,14 @@ def test_method_parameters_are_the_documented_body_fields_and_query_parameters()
     assert set(_request_body("/v1/resources/bulk", "post")["properties"]) == {"resources"}
     assert _keyword_parameters(Resources.list) == _query_parameters("/v1/resources")
     assert _keyword_parameters(Jobs.list) == _query_parameters("/v1/jobs")
+    assert _keyword_parameters(Events.list) == _query_parameters("/v1/events")
+    assert _keyword_parameters(ApiKeys.list) == _query_parameters("/v1/api_keys")
+    assert _keyword_parameters(ApiKeys.create) == set(
+        _snake(_request_body("/v1/api_keys", "post")["properties"])
+    )
+    assert _keyword_parameters(ApiKeys.roll) == set(
+        _snake(_request_body("/v1/api_keys/{id}/roll", "post")["properties"])
+    )
 
 
 def test_every_post_accepts_an_idempotency_key_as_documented():
@@ -213,6 +256,13 @@ def test_the_sdk_calls_exactly_the_documented_operations():
         ok(job_body(), 202),
         ok(job_body()),
         ok(page),
+        ok(event_body()),
+        ok(page),
+        ok(api_key_body(secret="sk_x"), 201),
+        ok(page),
+        ok(api_key_body()),
+        ok(api_key_body()),
+        ok(api_key_body(secret="sk_y"), 201),
     )
     sdk = client(script)
     sdk.resources.create(name="n")
@@ -224,8 +274,16 @@ def test_the_sdk_calls_exactly_the_documented_operations():
     sdk.resources.export()
     sdk.jobs.get("job_1")
     sdk.jobs.list()
+    sdk.events.get("evt_1")
+    sdk.events.list()
+    sdk.api_keys.create(scopes=["resources:read"])
+    sdk.api_keys.list()
+    sdk.api_keys.get("key_1")
+    sdk.api_keys.revoke("key_1")
+    sdk.api_keys.roll("key_1", expires_in=60)
     called = {
-        (r.method.lower(), re.sub(r"/(res|job)_1$", "/{id}", r.url.path)) for r in script.requests
+        (r.method.lower(), re.sub(r"/(res|job|evt|key)_1(/|$)", r"/{id}\2", r.url.path))
+        for r in script.requests
     }
     documented = {
         (m, p) for p, item in DOCUMENT["paths"].items() for m in item if m != "parameters"

@@ -165,3 +165,75 @@ def test_a_key_repeated_in_the_template_is_refused_not_silently_dropped():
 
     with pytest.raises(yaml.constructor.ConstructorError, match="duplicate key 'Conditions'"):
         yaml.load("Conditions: {}\nConditions: {}\n", Loader=tpl._CfnLoader)
+
+
+def _recorder_statements():
+    role = tpl.load_template()["Resources"]["EventsRecorderRole"]["Properties"]
+    (policy,) = role["Policies"]
+    for statement in policy["PolicyDocument"]["Statement"]:
+        action = statement["Action"]
+        yield (
+            set([action] if isinstance(action, str) else action),
+            json.dumps(statement["Resource"]),
+        )
+
+
+def test_the_recorder_may_only_put_events_and_read_the_three_streams():
+    props = tpl.load_template()["Resources"]["EventsRecorderFunction"]["Properties"]
+    assert props["Role"] == {"Fn::GetAtt": ["EventsRecorderRole", "Arn"]}
+    assert "Policies" not in props  # SAM would add stream reads on "*" to its own role
+    dynamodb = {}
+    for actions, resources in _recorder_statements():
+        for action in actions:
+            if action.startswith("dynamodb:"):
+                dynamodb[action] = resources
+    assert dynamodb["dynamodb:PutItem"] == '{"Fn::GetAtt": ["EventsTable", "Arn"]}'
+    streams = [
+        f'{{"Fn::GetAtt": ["{t}", "StreamArn"]}}'
+        for t in ("ResourcesTable", "JobsTable", "ApiKeysTable")
+    ]
+    for action in ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"):
+        assert dynamodb[action] == "[" + ", ".join(streams) + "]", action
+    assert set(dynamodb) == {
+        "dynamodb:PutItem",
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+    }
+
+
+def test_the_recorder_reads_each_stream_with_partial_failures_retries_and_a_dlq():
+    recorder = tpl.functions()["EventsRecorderFunction"]
+    assert len(recorder.stream_events) == 3
+    for source in recorder.stream_events:
+        assert source["StartingPosition"] == "TRIM_HORIZON"
+        assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        assert source["BisectBatchOnFunctionError"] is True
+        assert 0 < source["MaximumRetryAttempts"] <= 10
+        assert source["MaximumBatchingWindowInSeconds"] <= 1
+        failure = source["DestinationConfig"]["OnFailure"]
+        assert failure == {
+            "Type": "SQS",
+            "Destination": {"Fn::GetAtt": ["EventsDeadLetterQueue", "Arn"]},
+        }
+    tables = tpl.resources_of_type("AWS::DynamoDB::Table")
+    for name in ("ResourcesTable", "JobsTable", "ApiKeysTable"):
+        spec = tables[name]["Properties"]["StreamSpecification"]
+        assert spec == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
+
+
+def test_the_event_readers_can_only_query_and_get_the_events_table():
+    for name, allowed in (
+        ("ListEventsFunction", {"dynamodb:Query"}),
+        ("GetEventFunction", {"dynamodb:GetItem"}),
+    ):
+        for actions, resources in _statements(name):
+            if "EventsTable" in resources:
+                assert set(actions) == allowed, (name, actions)
+    events = tpl.resources_of_type("AWS::DynamoDB::Table")["EventsTable"]["Properties"]
+    assert events["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
+    assert events["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert events["SSESpecification"] == {"SSEEnabled": True}
+    (index,) = events["GlobalSecondaryIndexes"]
+    assert index["IndexName"] == "byType"

@@ -56,6 +56,7 @@ def test_jobs_event_source_caps_worker_concurrency_with_the_parameter():
             spec["Properties"]
             for spec in deployed.values()
             if spec["Type"] == "AWS::Lambda::EventSourceMapping"
+            and "ScalingConfig" in spec["Properties"]
         ]
         assert mapping["ScalingConfig"] == {"MaximumConcurrency": setting or "10"}
         assert mapping["BatchSize"] == 1

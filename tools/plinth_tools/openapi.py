@@ -165,6 +165,7 @@ def build() -> dict[str, Any]:
             {"name": "Resources", "description": "Resources: CRUD and cursor-paginated lists."},
             {"name": "Jobs", "description": "Long-running operations: poll until finished."},
             {"name": "API keys", "description": "Self-serve keys: mint, list, roll, revoke."},
+            {"name": "Events", "description": "The workspace's audit log of the last 30 days."},
         ],
         "paths": {},
         "components": {

@@ -1,5 +1,5 @@
 """Create what template.yaml declares against any AWS endpoint: DynamoDB tables (keys,
-GSIs, TTL), SQS queues (visibility, retention, redrive to their DLQ), S3 buckets and
+GSIs, TTL, streams), SQS queues (visibility, retention, redrive to their DLQ), S3 buckets and
 Secrets Manager secrets.
 
 Used by the integration tests (moto in-process) and the local stack (moto server).
@@ -70,8 +70,10 @@ def _tables(session: Any, prefix: str, template: dict[str, Any] | None, out: Res
                     TableName=name,
                     TimeToLiveSpecification={"Enabled": True, "AttributeName": ttl},
                 )
-        arn = dynamodb.describe_table(TableName=name)["Table"]["TableArn"]
-        out.attributes[(logical_id, "Arn")] = arn
+        table = dynamodb.describe_table(TableName=name)["Table"]
+        out.attributes[(logical_id, "Arn")] = table["TableArn"]
+        if "LatestStreamArn" in table:
+            out.attributes[(logical_id, "StreamArn")] = table["LatestStreamArn"]
 
 
 def _secrets(session: Any, prefix: str, template: dict[str, Any] | None, out: Resolved) -> None:

@@ -82,6 +82,9 @@ def create_table_kwargs(
     for key in _TABLE_KEYS:
         if key in props:
             kwargs[key] = copy.deepcopy(props[key])
+    if "StreamSpecification" in kwargs:
+        # CloudFormation names only the view type; the API also wants the stream enabled.
+        kwargs["StreamSpecification"] = {"StreamEnabled": True, **kwargs["StreamSpecification"]}
     return kwargs
 
 
@@ -106,6 +109,7 @@ class FunctionSpec:
     environment: dict[str, Any] = field(default_factory=dict)
     routes: tuple[Route, ...] = ()
     queue_events: tuple[dict[str, Any], ...] = ()
+    stream_events: tuple[dict[str, Any], ...] = ()  # DynamoDB Streams event sources
     schedules: tuple[str, ...] = ()
     timeout: int = 3
 
@@ -120,6 +124,7 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
         env = {**global_env, **props.get("Environment", {}).get("Variables", {})}
         routes: list[Route] = []
         queues: list[dict[str, Any]] = []
+        streams: list[dict[str, Any]] = []
         schedules: list[str] = []
         for event in (props.get("Events") or {}).values():
             if event["Type"] == "Api":
@@ -127,6 +132,8 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
                 routes.append(Route(p["Method"].upper(), p["Path"], logical_id))
             elif event["Type"] == "SQS":
                 queues.append(event["Properties"])
+            elif event["Type"] == "DynamoDB":
+                streams.append(event["Properties"])
             elif event["Type"] in ("Schedule", "ScheduleV2"):
                 schedules.append(str(event["Properties"]["Schedule"]))
         specs[logical_id] = FunctionSpec(
@@ -136,6 +143,7 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
             environment=env,
             routes=tuple(routes),
             queue_events=tuple(queues),
+            stream_events=tuple(streams),
             schedules=tuple(schedules),
             timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
         )

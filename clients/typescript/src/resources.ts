@@ -2,6 +2,13 @@ import { type APIClient, pathId, sleep } from './core.js';
 import { JobFailedError, JobWaitTimeoutError } from './errors.js';
 import { PagePromise, toPage } from './pagination.js';
 import type {
+  ApiKey,
+  ApiKeyCreateParams,
+  ApiKeyCreated,
+  ApiKeyListParams,
+  ApiKeyRollParams,
+  Event,
+  EventListParams,
   ExportParams,
   Job,
   JobListParams,
@@ -119,5 +126,84 @@ export class Jobs {
       if (remaining <= 0) throw new JobWaitTimeoutError(job, timeout);
       await sleep(Math.min(pollInterval, remaining));
     }
+  }
+}
+
+/** The workspace's audit log (scope `events:read`): newest first, the last 30 days. */
+export class Events {
+  readonly #client: APIClient;
+  constructor(client: APIClient) {
+    this.#client = client;
+  }
+
+  get(id: string): Promise<Event> {
+    return this.#client.request({ method: 'GET', path: `/events/${pathId(id)}` });
+  }
+
+  list(params: EventListParams = {}): PagePromise<Event> {
+    const { limit, type } = params;
+    return new PagePromise(
+      async (cursor) =>
+        toPage(
+          await this.#client.request<ListPage<Event>>({
+            method: 'GET',
+            path: '/events',
+            query: { limit, cursor, type },
+          }),
+        ),
+      params.cursor,
+    );
+  }
+}
+
+/** Self-serve API keys (scopes `keys:read`, `keys:write`): a key grants only scopes the
+ * calling key holds; `secret` appears only in the answer that mints it. */
+export class ApiKeys {
+  readonly #client: APIClient;
+  constructor(client: APIClient) {
+    this.#client = client;
+  }
+
+  create(params: ApiKeyCreateParams, options: PostOptions = {}): Promise<ApiKeyCreated> {
+    return this.#client.request({
+      method: 'POST',
+      path: '/api_keys',
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    });
+  }
+
+  get(id: string): Promise<ApiKey> {
+    return this.#client.request({ method: 'GET', path: `/api_keys/${pathId(id)}` });
+  }
+
+  list(params: ApiKeyListParams = {}): PagePromise<ApiKey> {
+    const { limit } = params;
+    return new PagePromise(
+      async (cursor) =>
+        toPage(
+          await this.#client.request<ListPage<ApiKey>>({
+            method: 'GET',
+            path: '/api_keys',
+            query: { limit, cursor },
+          }),
+        ),
+      params.cursor,
+    );
+  }
+
+  /** Refused from its next request on; revoking again changes nothing. */
+  revoke(id: string): Promise<ApiKey> {
+    return this.#client.request({ method: 'DELETE', path: `/api_keys/${pathId(id)}` });
+  }
+
+  /** A new secret; the old one works `expiresIn` more seconds (default 0: it stops now). */
+  roll(id: string, params: ApiKeyRollParams = {}, options: PostOptions = {}): Promise<ApiKeyCreated> {
+    return this.#client.request({
+      method: 'POST',
+      path: `/api_keys/${pathId(id)}/roll`,
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    });
   }
 }

@@ -35,6 +35,15 @@ export type BulkCreateResult = Extract<JobResult, { type: 'resources.bulk_create
 /** `result` of a completed `resources.export` job: a presigned JSON Lines download. */
 export type ExportResult = Extract<JobResult, { type: 'resources.export' }>;
 
+/** An entry of the workspace's audit log, as `GET /v1/events/{id}` returns it. */
+export type Event = JSONBody<Responses<'/v1/events/{id}', 'get'>[200]>;
+export type EventType = Event['type'];
+
+/** An API key as listed: never its secret. */
+export type ApiKey = JSONBody<Responses<'/v1/api_keys/{id}', 'get'>[200]>;
+/** A new key (created or rolled): the one answer that carries its `secret`. */
+export type ApiKeyCreated = JSONBody<Responses<'/v1/api_keys', 'post'>[201]>;
+
 /** A page of a list: exactly these four fields. */
 export interface ListPage<T> {
   object: 'list';
@@ -44,6 +53,7 @@ export interface ListPage<T> {
 }
 export type ResourceList = JSONBody<Responses<'/v1/resources', 'get'>[200]>;
 export type JobList = JSONBody<Responses<'/v1/jobs', 'get'>[200]>;
+export type EventList = JSONBody<Responses<'/v1/events', 'get'>[200]>;
 
 export type ResourceCreateParams = RequestBody<'/v1/resources', 'post'>;
 export type ResourceUpdateParams = RequestBody<'/v1/resources/{id}', 'patch'>;
@@ -51,6 +61,11 @@ export type BulkCreateParams = RequestBody<'/v1/resources/bulk', 'post'>;
 export type ExportParams = RequestBody<'/v1/resources/export', 'post'>;
 export type ResourceListParams = OrNull<Query<'/v1/resources'>>;
 export type JobListParams = OrNull<Query<'/v1/jobs'>>;
+export type EventListParams = OrNull<Query<'/v1/events'>>;
+export type ApiKeyList = JSONBody<Responses<'/v1/api_keys', 'get'>[200]>;
+export type ApiKeyCreateParams = RequestBody<'/v1/api_keys', 'post'>;
+export type ApiKeyRollParams = RequestBody<'/v1/api_keys/{id}/roll', 'post'>;
+export type ApiKeyListParams = OrNull<Query<'/v1/api_keys'>>;
 
 /** Per-call options for POSTs: your own Idempotency-Key (otherwise a UUID4 per call). */
 export interface PostOptions {

@@ -28,7 +28,14 @@ if TYPE_CHECKING:
 
     from plinth.logic.jobs.common import JobServices
     from plinth.logic.jobs.worker import WorkerConfig
-    from plinth.ports import Counter, KeyStore, ResourceStore, VerdictCache, WorkspaceStore
+    from plinth.ports import (
+        Counter,
+        EventStore,
+        KeyStore,
+        ResourceStore,
+        VerdictCache,
+        WorkspaceStore,
+    )
 
 
 def _limiter_failed(failure: DependencyUnavailable) -> None:
@@ -93,6 +100,12 @@ class Container:
         from plinth.repositories.api_keys import DynamoWorkspaceRepository
 
         return DynamoWorkspaceRepository(self.dynamodb, self.settings.workspaces_table)
+
+    @cached_property
+    def events(self) -> EventStore:
+        from plinth.repositories.events import DynamoEventRepository
+
+        return DynamoEventRepository(self.dynamodb, self.settings.events_table)
 
     @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:

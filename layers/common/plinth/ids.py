@@ -30,6 +30,7 @@ _MAX_RANDOM = (1 << _RANDOM_BITS) - 1
 RESOURCE_PREFIX = "res_"
 JOB_PREFIX = "job_"
 KEY_PREFIX = "key_"
+EVENT_PREFIX = "evt_"
 WORKSPACE_PREFIX = "ws_"
 
 _ULID_BODY = f"[{_ALPHABET}]{{{_BODY_LEN}}}"
@@ -132,6 +133,18 @@ def id_pattern(prefix: str) -> str:
 def id_length(prefix: str) -> int:
     """The length of every id of this type: the prefix and a ULID body."""
     return len(prefix) + _BODY_LEN
+
+
+def record_id(prefix: str, timestamp_ms: int, record: str) -> str:
+    """A deterministic id for one stream record: its time, then 80 bits of the record id's
+    SHA-256, so a redelivered record always gets the same id."""
+    digest = int.from_bytes(hashlib.sha256(record.encode()).digest()[:10], "big")
+    return prefix + encode_ulid(timestamp_ms, digest)
+
+
+def lowest_id(prefix: str, timestamp_ms: int) -> str:
+    """The smallest id of this millisecond: ids after it were minted at or after it."""
+    return prefix + encode_ulid(timestamp_ms, 0)
 
 
 def is_id(value: str, prefix: str) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # annotations only: a function loads the models it uses, no others
+    from plinth.models.event import Event, EventType
     from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
     from plinth.models.key_items import ApiKeyItem, WorkspaceItem
     from plinth.models.resource import Resource
@@ -83,6 +84,28 @@ class JobStore(Protocol):
     ) -> Job: ...
     def fail(self, job: Job, error: JobError, now: int) -> Job | None: ...
     def mark_enqueued(self, job: Job, now: int) -> Job | None: ...
+
+
+class EventStore(Protocol):
+    """The audit log: events written once each, read newest first."""
+
+    def put(self, event: Event) -> bool:
+        """Write the event unless one with its id exists; False when it already did."""
+        ...
+
+    def get(self, workspace_id: str, event_id: str) -> Event: ...
+    def list(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        event_type: EventType | None,
+        after_id: str | None,
+        newer_than: str,
+    ) -> tuple[builtins.list[Event], bool]:
+        """Up to `limit` events with ids above `newer_than` (and below `after_id`), newest
+        first, and whether more follow."""
+        ...
 
 
 class JobQueue(Protocol):

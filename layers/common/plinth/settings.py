@@ -35,6 +35,7 @@ class Settings(BaseModel):
     rate_limit_table: Name = Field(alias="RATE_LIMIT_TABLE")
     default_rate_limit: Positive = Field(alias="DEFAULT_RATE_LIMIT")
     jobs_table: Name = Field(alias="JOBS_TABLE")
+    events_table: Name = Field(alias="EVENTS_TABLE")
     jobs_queue_url: Name = Field(alias="JOBS_QUEUE_URL")
     jobs_bucket: Name = Field(alias="JOBS_BUCKET")
     max_receive_count: Positive = Field(alias="JOBS_MAX_RECEIVE_COUNT")

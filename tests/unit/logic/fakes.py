@@ -11,6 +11,7 @@ from typing import Any
 
 from plinth.errors import DependencyUnavailable, NotFound
 from plinth.logic.jobs.common import JobServices
+from plinth.models.event import Event, EventType
 from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
 from plinth.models.key_items import ApiKeyItem, WorkspaceItem
 from plinth.models.resource import Resource
@@ -414,3 +415,46 @@ def job_services() -> tuple[
         blobs,
         resources,
     )
+
+
+@dataclass
+class InMemoryEvents:
+    """The audit log: `put` keeps the first event of an id, as the conditional PutItem."""
+
+    items: dict[tuple[str, str], Event] = field(default_factory=dict)
+
+    def put(self, event: Event) -> bool:
+        key = (event.workspace_id, event.id)
+        if key in self.items:
+            return False
+        self.items[key] = event
+        return True
+
+    def get(self, workspace_id: str, event_id: str) -> Event:
+        try:
+            return self.items[(workspace_id, event_id)]
+        except KeyError:
+            raise NotFound("No such event.") from None
+
+    def list(
+        self,
+        workspace_id: str,
+        *,
+        limit: int,
+        event_type: EventType | None,
+        after_id: str | None,
+        newer_than: str,
+    ) -> tuple[builtins.list[Event], bool]:
+        found = sorted(
+            (
+                e
+                for (ws, _), e in self.items.items()
+                if ws == workspace_id
+                and (event_type is None or e.type is event_type)
+                and e.id > newer_than
+                and (after_id is None or e.id < after_id)
+            ),
+            key=lambda e: e.id,
+            reverse=True,
+        )
+        return found[:limit], len(found) > limit

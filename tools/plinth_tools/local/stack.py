@@ -23,7 +23,7 @@ from plinth_tools.local.firewall import Firewall
 from plinth_tools.local.gateway import Gateway
 from plinth_tools.local.runtime import apply_function_environment
 from plinth_tools.local.server import DEFAULT_HOST, FrontServer, ensure_port_free
-from plinth_tools.local.workers import QueuePoller, ScheduledInvoker, event_sources
+from plinth_tools.local.workers import EventSource, event_sources
 from plinth_tools.provision import Resolved
 
 DEMO_WORKSPACE = "ws_demo"
@@ -48,7 +48,7 @@ class LocalStack:
     demo_key: str = ""
     aws: LocalAws = field(default_factory=LocalAws)
     resolved: Resolved = field(default_factory=Resolved)
-    pollers: list[QueuePoller | ScheduledInvoker] = field(default_factory=list)
+    pollers: list[EventSource] = field(default_factory=list)
     _server: FrontServer | None = None
     # Where moto listens: `config.host` (loopback), unless containers must reach it.
     aws_bind_host: ClassVar[str | None] = None

@@ -11,13 +11,21 @@ from typing import Any, Self
 import httpx
 
 from plinth_client import _clock
+from plinth_client._api_keys import ApiKeys, AsyncApiKeys
 from plinth_client._exceptions import (
     APIConnectionError,
     APITimeoutError,
     PlinthError,
     error_from_response,
 )
-from plinth_client._resources import AsyncJobs, AsyncResources, Jobs, Resources
+from plinth_client._resources import (
+    AsyncEvents,
+    AsyncJobs,
+    AsyncResources,
+    Events,
+    Jobs,
+    Resources,
+)
 from plinth_client._retry import RetryPolicy
 from plinth_client._version import __version__
 
@@ -112,6 +120,8 @@ class Plinth(_BaseClient):
         self._http = http_client if http_client is not None else httpx.Client()
         self.resources = Resources(self)
         self.jobs = Jobs(self)
+        self.events = Events(self)
+        self.api_keys = ApiKeys(self)
 
     def request(
         self,
@@ -178,6 +188,8 @@ class AsyncPlinth(_BaseClient):
         self._http = http_client if http_client is not None else httpx.AsyncClient()
         self.resources = AsyncResources(self)
         self.jobs = AsyncJobs(self)
+        self.events = AsyncEvents(self)
+        self.api_keys = AsyncApiKeys(self)
 
     async def request(
         self,

@@ -7,7 +7,7 @@ checks these models against docs/openapi.json, so they cannot drift from the API
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PrivateAttr
 from pydantic.alias_generators import to_camel
@@ -15,6 +15,18 @@ from pydantic.alias_generators import to_camel
 type ResourceStatus = Literal["active", "paused", "archived"]
 type JobStatus = Literal["pending", "running", "completed", "failed"]
 type JobType = Literal["resources.bulk_create", "resources.export"]
+type EventType = Literal[
+    "resource.created",
+    "resource.updated",
+    "resource.deleted",
+    "job.created",
+    "job.running",
+    "job.completed",
+    "job.failed",
+    "api_key.created",
+    "api_key.updated",
+    "api_key.revoked",
+]
 
 
 class APIModel(BaseModel):
@@ -76,6 +88,42 @@ class Job(APIModel):
     created_at: AwareDatetime
     started_at: AwareDatetime | None
     completed_at: AwareDatetime | None
+
+
+class EventData(APIModel):
+    object: dict[str, Any]
+    """The object as its GET returns it (for a deletion, as it was before), as JSON:
+    `resource.*` a resource, `job.*` a job, `api_key.*` a key's public view."""
+
+
+class Event(APIModel):
+    """One entry of the workspace's audit log (the last 30 days)."""
+
+    id: str
+    object: Literal["event"] = "event"
+    type: EventType
+    created_at: AwareDatetime
+    data: EventData
+
+
+class ApiKey(APIModel):
+    """An API key as listed: never its secret."""
+
+    id: str
+    object: Literal["api_key"] = "api_key"
+    name: str | None
+    prefix: str | None
+    scopes: list[str]
+    created_at: AwareDatetime
+    last_used_at: AwareDatetime | None
+    expires_at: AwareDatetime | None
+    revoked_at: AwareDatetime | None
+
+
+class ApiKeyCreated(ApiKey):
+    """A new key (created or rolled): the one answer that carries its `secret`."""
+
+    secret: str
 
 
 class BasePage[T](APIModel):

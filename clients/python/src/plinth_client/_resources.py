@@ -1,4 +1,5 @@
-"""`client.resources` and `client.jobs`, sync and async: thin mappings of calls to requests."""
+"""`client.resources`, `client.jobs` and `client.events`, sync and async: thin mappings of
+calls to requests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,16 @@ from urllib.parse import quote
 
 from plinth_client import _clock
 from plinth_client._exceptions import JobFailedError, JobWaitTimeoutError
-from plinth_client._models import AsyncPage, Job, JobStatus, Page, Resource, ResourceStatus
+from plinth_client._models import (
+    AsyncPage,
+    Event,
+    EventType,
+    Job,
+    JobStatus,
+    Page,
+    Resource,
+    ResourceStatus,
+)
 from plinth_client._types import NOT_GIVEN, NotGiven, ResourceCreateParams
 
 if TYPE_CHECKING:
@@ -160,6 +170,28 @@ class Jobs:
             _clock.sleep(min(poll_interval, remaining))
 
 
+class Events:
+    """The workspace's audit log (scope `events:read`), newest first, the last 30 days."""
+
+    def __init__(self, client: Plinth) -> None:
+        self._client = client
+
+    def get(self, id: str) -> Event:
+        return Event.model_validate(self._client.request("GET", f"/events/{_id(id)}"))
+
+    def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        type: EventType | None = None,
+    ) -> Page[Event]:
+        params = {"limit": limit, "cursor": cursor, "type": type}
+        page = Page[Event].model_validate(self._client.request("GET", "/events", params=params))
+        page._fetch = lambda next_cursor: self.list(limit=limit, cursor=next_cursor, type=type)
+        return page
+
+
 class AsyncResources:
     def __init__(self, client: AsyncPlinth) -> None:
         self._client = client
@@ -275,3 +307,29 @@ class AsyncJobs:
             if remaining <= 0:
                 raise JobWaitTimeoutError(job, timeout)
             await _clock.async_sleep(min(poll_interval, remaining))
+
+
+class AsyncEvents:
+    def __init__(self, client: AsyncPlinth) -> None:
+        self._client = client
+
+    async def get(self, id: str) -> Event:
+        return Event.model_validate(await self._client.request("GET", f"/events/{_id(id)}"))
+
+    async def list(
+        self,
+        *,
+        limit: int | None = None,
+        cursor: str | None = None,
+        type: EventType | None = None,
+    ) -> AsyncPage[Event]:
+        params = {"limit": limit, "cursor": cursor, "type": type}
+        page = AsyncPage[Event].model_validate(
+            await self._client.request("GET", "/events", params=params)
+        )
+
+        async def fetch(next_cursor: str) -> AsyncPage[Event]:
+            return await self.list(limit=limit, cursor=next_cursor, type=type)
+
+        page._fetch = fetch
+        return page

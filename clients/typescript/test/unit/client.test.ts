@@ -417,6 +417,73 @@ describe('paging', () => {
   });
 });
 
+describe('events', () => {
+  test('get and list page with the type filter', async () => {
+    const event = (id: string) => ({
+      id,
+      object: 'event',
+      type: 'resource.created',
+      createdAt: '2025-01-01T00:00:00.000Z',
+      data: { object: resource() },
+    });
+    const script = new Script(
+      json(event('evt_1')),
+      json({ object: 'list', data: [event('evt_2')], hasMore: true, nextCursor: 'e' }),
+      json({ object: 'list', data: [event('evt_1')], hasMore: false, nextCursor: null }),
+    );
+    const sdk = client(script);
+    const one = await sdk.events.get('evt_1');
+    assert.equal(one.type, 'resource.created');
+    assert.equal(one.data.object['object'], 'resource');
+    const ids: string[] = [];
+    for await (const e of sdk.events.list({ limit: 1, type: 'resource.created' })) ids.push(e.id);
+    assert.deepEqual(ids, ['evt_2', 'evt_1']);
+    assert.equal(script.sent[0]!.url.pathname, '/v1/events/evt_1');
+    assert.equal(script.sent[2]!.url.pathname, '/v1/events');
+    assert.equal(script.sent[2]!.url.search, '?limit=1&cursor=e&type=resource.created');
+  });
+});
+
+describe('apiKeys', () => {
+  const key = (over: Record<string, unknown> = {}) => ({
+    id: 'key_1',
+    object: 'api_key',
+    name: null,
+    prefix: 'sk_AbCdE',
+    scopes: ['resources:read'],
+    createdAt: '2025-01-01T00:00:00.000Z',
+    lastUsedAt: null,
+    expiresAt: null,
+    revokedAt: null,
+    ...over,
+  });
+
+  test('create, roll, revoke and list send the documented requests', async () => {
+    const script = new Script(
+      json(key({ secret: 'sk_new', name: 'ci' }), 201),
+      json(key({ id: 'key_2', secret: 'sk_rolled' }), 201),
+      json(key({ revokedAt: '2025-01-02T00:00:00.000Z' })),
+      json({ object: 'list', data: [key()], hasMore: false, nextCursor: null }),
+    );
+    const sdk = client(script);
+    const created = await sdk.apiKeys.create({ scopes: ['resources:read'], name: 'ci' }, { idempotencyKey: 'k1' });
+    assert.equal(created.secret, 'sk_new');
+    const rolled = await sdk.apiKeys.roll('key_1', { expiresIn: 3600 });
+    assert.equal(rolled.secret, 'sk_rolled');
+    const revoked = await sdk.apiKeys.revoke('key_1');
+    assert.equal(revoked.revokedAt, '2025-01-02T00:00:00.000Z');
+    const ids: string[] = [];
+    for await (const k of sdk.apiKeys.list({ limit: 5 })) ids.push(k.id);
+    assert.deepEqual(ids, ['key_1']);
+    const [first, roll, revoke, listed] = script.sent;
+    assert.equal(first!.url.pathname, '/v1/api_keys');
+    assert.equal(first!.headers['idempotency-key'], 'k1');
+    assert.equal(roll!.url.pathname, '/v1/api_keys/key_1/roll');
+    assert.equal(revoke!.method, 'DELETE');
+    assert.equal(listed!.url.search, '?limit=5');
+  });
+});
+
 describe('jobs.wait', () => {
   test('polls until completed', async (t) => {
     const clock = fakeClock(t);

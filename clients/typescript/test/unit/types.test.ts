@@ -5,6 +5,8 @@ import { test } from 'node:test';
 
 import type {
   BulkCreateResult,
+  Event,
+  EventType,
   ExportResult,
   Job,
   JobResult,
@@ -33,6 +35,8 @@ export type Checks = [
   Expect<Equal<JobResult['type'], Job['type']>>,
   Expect<Equal<Extract<JobResult, { type: 'resources.export' }>, ExportResult>>,
   Expect<Equal<keyof ResourceList, keyof ListPage<Resource>>>,
+  Expect<Equal<keyof Event, 'id' | 'object' | 'type' | 'createdAt' | 'data'>>,
+  Expect<'resource.deleted' extends EventType ? ('job.completed' extends EventType ? true : false) : false>,
   Expect<Equal<ResourceList['data'], Resource[]>>,
   Expect<Equal<keyof ResourceCreateParams, 'name' | 'description' | 'metadata'>>,
   Expect<Equal<keyof ResourceUpdateParams, 'name' | 'description' | 'status' | 'metadata'>>,

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from plinth.container import container
 from plinth.models.auth import Caller
-from plinth.ports import KeyStore, ResourceStore, VerdictCache, WorkspaceStore
+from plinth.ports import EventStore, KeyStore, ResourceStore, VerdictCache, WorkspaceStore
 
 
 def current_caller(request: Request) -> Caller:
@@ -37,6 +37,10 @@ def verdict_cache(request: Request) -> VerdictCache:
     return container().verdicts(str(context.get("apiId", "")), str(context.get("stage", "")))
 
 
+def event_store() -> EventStore:
+    return container().events
+
+
 def signing_key() -> bytes:
     """The cursor signing key (Secrets Manager, cached with a max age)."""
     return container().signing_key()
@@ -44,6 +48,7 @@ def signing_key() -> bytes:
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
 Resources = Annotated[ResourceStore, Depends(resource_store)]
+Events = Annotated[EventStore, Depends(event_store)]
 SigningKey = Annotated[bytes, Depends(signing_key)]
 Keys = Annotated[KeyStore, Depends(key_store)]
 Workspaces = Annotated[WorkspaceStore, Depends(workspace_store)]

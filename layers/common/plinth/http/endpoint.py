@@ -44,7 +44,7 @@ from plinth.observability import logger, metrics
 
 __all__ = ["Endpoint", "Response", "Success"]
 
-RESOURCES, JOBS, KEYS = "Resources", "Jobs", "API keys"
+RESOURCES, JOBS, KEYS, EVENTS = "Resources", "Jobs", "API keys", "Events"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 Route = TypeVar("Route", bound=Callable[..., Response[str]])
 
@@ -95,12 +95,15 @@ class Endpoint:
 
     @property
     def tags(self) -> list[str]:
-        """Resources, Jobs or API keys by path; one answering with a job (202) is a Jobs one too."""
+        """Resources, Jobs, API keys or Events by path; an endpoint answering with a job
+        (202) is Resources and Jobs."""
         tags = [RESOURCES] if self.path.startswith("/v1/resources") else []
         if self.path.startswith("/v1/api_keys"):
             tags.append(KEYS)
         if self.path.startswith("/v1/jobs") or self.success.status == 202:
             tags.append(JOBS)
+        if self.path.startswith("/v1/events"):
+            tags.append(EVENTS)
         return tags
 
     @property

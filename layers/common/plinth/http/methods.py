@@ -23,6 +23,8 @@ ALLOWED_METHODS: dict[str, list[str]] = {
     "/v1/api_keys": ["GET", "POST"],
     "/v1/api_keys/{id}": ["DELETE", "GET"],
     "/v1/api_keys/{id}/roll": ["POST"],
+    "/v1/events": ["GET"],
+    "/v1/events/{id}": ["GET"],
 }
 
 

@@ -21,3 +21,4 @@ def _documented_id(prefix: str) -> Path:
 ResourceId = Annotated[str, _documented_id(ids.RESOURCE_PREFIX)]
 JobId = Annotated[str, _documented_id(ids.JOB_PREFIX)]
 KeyId = Annotated[str, _documented_id(ids.KEY_PREFIX)]
+EventId = Annotated[str, _documented_id(ids.EVENT_PREFIX)]

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 
 from plinth.http.errors import WORDED
 from plinth.logic.pagination import INVALID_CURSOR
+from plinth.models.event import EventTypeFilter
 from plinth.models.types import PageLimit, ResourceStatus
 
 MAX_CURSOR_LENGTH = 512  # a signed cursor is far shorter: a longer one was never issued
@@ -37,3 +38,4 @@ Cursor = Annotated[
     Query(min_length=1, max_length=MAX_CURSOR_LENGTH),
 ]
 ResourceStatusFilter = Annotated[ResourceStatus | SkipJsonSchema[None], Query()]
+EventTypeQuery = Annotated[EventTypeFilter | SkipJsonSchema[None], Query(alias="type")]

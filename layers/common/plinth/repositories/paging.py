@@ -1,7 +1,8 @@
-"""Newest-first pages of a workspace-scoped table (resources, jobs).
+"""Newest-first pages of a workspace-scoped table (resources, jobs, events).
 
-Both tables are keyed `workspaceId` (HASH) + time-sortable `id` (RANGE) and carry a
-`byStatus` GSI on `workspaceStatus` = `<workspace>#<status>`, so one function pages both.
+Each table is keyed `workspaceId` (HASH) + time-sortable `id` (RANGE) and carries a
+filter GSI on `<workspace>#<value>` (resources and jobs: `byStatus` on `workspaceStatus`;
+events: `byType` on `workspaceType`), so one function pages them all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,17 @@ STATUS_INDEX = "byStatus"
 
 
 @dataclass(frozen=True, slots=True)
+class FilterIndex:
+    """The GSI a filtered list queries, and its partition attribute."""
+
+    name: str
+    attribute: str
+
+
+BY_STATUS = FilterIndex(STATUS_INDEX, "workspaceStatus")
+
+
+@dataclass(frozen=True, slots=True)
 class RawPage:
     items: list[dict[str, Any]]
     has_more: bool
@@ -32,27 +44,35 @@ def query_page(
     limit: int,
     status: str | None,
     after_id: str | None,
+    index: FilterIndex = BY_STATUS,
+    newer_than: str | None = None,
 ) -> RawPage:
     """Up to `limit` items after `after_id`, newest first, with an exact `has_more`.
 
     Asks for `limit + 1` items: normally one Query. DynamoDB may stop early (1 MB read) or
     hand back an empty page with a LastEvaluatedKey; the query then continues from there
-    until it has `limit + 1` items or the partition is exhausted.
+    until it has `limit + 1` items or the partition is exhausted. `newer_than` bounds the
+    range key in the key condition (ids above it only), so it can never empty a page.
     """
     query: dict[str, Any] = {"TableName": table, "ScanIndexForward": False}
     if status is None:
-        query["KeyConditionExpression"] = "workspaceId = :pk"
+        condition = "workspaceId = :pk"
         partition = workspace_id
     else:
-        query["IndexName"] = STATUS_INDEX
-        query["KeyConditionExpression"] = "workspaceStatus = :pk"
+        query["IndexName"] = index.name
+        condition = f"{index.attribute} = :pk"
         partition = status_key(workspace_id, status)
-    query["ExpressionAttributeValues"] = to_attributes({":pk": partition})
+    values = {":pk": partition}
+    if newer_than is not None:
+        condition += " AND id > :floor"
+        values[":floor"] = newer_than
+    query["KeyConditionExpression"] = condition
+    query["ExpressionAttributeValues"] = to_attributes(values)
     start_key: dict[str, Any] | None = None
     if after_id is not None:
         start = {"workspaceId": workspace_id, "id": after_id}
         if status is not None:
-            start["workspaceStatus"] = partition
+            start[index.attribute] = partition
         start_key = to_attributes(start)
     wanted = limit + 1
     found: list[dict[str, Any]] = []
