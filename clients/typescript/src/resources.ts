@@ -198,7 +198,11 @@ export class ApiKeys {
   }
 
   /** A new secret; the old one works `expiresIn` more seconds (default 0: it stops now). */
-  roll(id: string, params: ApiKeyRollParams = {}, options: PostOptions = {}): Promise<ApiKeyCreated> {
+  roll(
+    id: string,
+    params: Partial<ApiKeyRollParams> = {},
+    options: PostOptions = {},
+  ): Promise<ApiKeyCreated> {
     return this.#client.request({
       method: 'POST',
       path: `/api_keys/${pathId(id)}/roll`,
