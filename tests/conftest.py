@@ -32,7 +32,10 @@ def aws() -> Iterator[object]:
     """moto with every table and secret of template.yaml; env set as deployed."""
     from moto import mock_aws
 
+    from plinth_tools.local import moto_transactions
     from tests.support import fresh_dependencies, provision_for_tests
+
+    moto_transactions.install()  # as the local stack runs moto
 
     with mock_aws():
         fresh_dependencies()

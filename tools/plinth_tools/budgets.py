@@ -107,8 +107,8 @@ def measure_operations(
 
     def work(operation: str, poller: QueuePoller) -> None:
         """The invocation that received the message: an empty receive (the message not
-        yet visible on a loaded machine) is retried, and not counted."""
-        for _ in range(50):
+        yet visible on a loaded machine) is retried for up to 30 s, and not counted."""
+        for _ in range(300):
             with counting_aws_calls() as calls:
                 received = poller.poll_once()
             if received:

@@ -35,7 +35,10 @@ class LocalAws:
         from moto import mock_aws
         from moto.server import ThreadedMotoServer
 
+        from plinth_tools.local import moto_transactions
+
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto_transactions.install()
         self._mock = mock_aws()
         self._mock.start()
         self._server = ThreadedMotoServer(ip_address=bind_host or host, port=port, verbose=False)
