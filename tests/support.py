@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -286,3 +287,67 @@ def moto_server(port: int, host: str = DEFAULT_HOST) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass
+class Delivered:
+    """One request a `WebhookReceiver` got."""
+
+    path: str
+    headers: dict[str, str]
+    body: str
+    at: float  # time.monotonic()
+
+
+class WebhookReceiver:
+    """A webhook receiver on `host` (a thread): records every POST and answers each with
+    the next status of `statuses` (the last one repeats)."""
+
+    def __init__(self, statuses: list[int] | None = None, host: str = DEFAULT_HOST) -> None:
+        import http.server
+
+        self.statuses = list(statuses or [200])
+        self.received: list[Delivered] = []
+        self._arrived = threading.Condition()
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(size).decode()
+                status = (
+                    receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
+                )
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                with receiver._arrived:
+                    receiver.received.append(
+                        Delivered(
+                            self.path,
+                            {k.lower(): v for k, v in self.headers.items()},
+                            body,
+                            time.monotonic(),
+                        )
+                    )
+                    receiver._arrived.notify_all()
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self._server = http.server.ThreadingHTTPServer((host, 0), Handler)
+        self.port = self._server.server_address[1]
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def url(self, host: str = "127.0.0.1") -> str:
+        return f"http://{host}:{self.port}/hooks"
+
+    def wait_for(self, count: int, timeout: float) -> list[Delivered]:
+        """The first `count` deliveries, waiting up to `timeout` seconds for them."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: len(self.received) >= count, timeout)
+            return list(self.received)
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

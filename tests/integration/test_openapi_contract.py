@@ -75,17 +75,24 @@ def test_operations_have_stable_ids_tags_and_summaries():
         ("POST", "/v1/api_keys/{id}/roll"): "rollApiKey",
         ("GET", "/v1/events"): "listEvents",
         ("GET", "/v1/events/{id}"): "getEvent",
+        ("POST", "/v1/events/{id}/redeliver"): "redeliverEvent",
+        ("POST", "/v1/webhook_endpoints"): "createWebhookEndpoint",
+        ("GET", "/v1/webhook_endpoints"): "listWebhookEndpoints",
+        ("GET", "/v1/webhook_endpoints/{id}"): "getWebhookEndpoint",
+        ("DELETE", "/v1/webhook_endpoints/{id}"): "deleteWebhookEndpoint",
     }
     tags = {
         "/v1/jobs": "Jobs",
         "/v1/api_keys": "API keys",
         "/v1/resources": "Resources",
         "/v1/events": "Events",
+        "/v1/webhook_endpoints": "Webhooks",
     }
     for (_, path), operation in OPERATIONS.items():
         assert operation["summary"] and not operation["summary"].startswith(("GET ", "POST "))
         (expected,) = [tag for prefix, tag in tags.items() if path.startswith(prefix)]
         assert expected in operation["tags"]
+    assert "Webhooks" in OPERATIONS[("POST", "/v1/events/{id}/redeliver")]["tags"]
     assert {tag["name"] for tag in DOCUMENT["tags"]} == set(tags.values())
 
 
@@ -125,7 +132,8 @@ def test_every_response_documents_the_headers_it_always_carries():
                 assert headers[name]["required"], (method, path, status, name)
             assert not headers["RateLimit"]["required"]
             assert not headers["RateLimit-Policy"]["required"]
-            if status in ("201", "202"):
+            # A redelivery (202) queues deliveries: nothing to poll, so no Location.
+            if status in ("201", "202") and operation["operationId"] != "redeliverEvent":
                 assert headers["Location"]["required"]
             if method == "POST" and status.startswith("2"):
                 assert not headers["Idempotent-Replayed"]["required"]
@@ -253,12 +261,14 @@ def test_path_ids_document_the_shape_the_api_mints(api, sample):
         "/v1/api_keys/{id}": ids.KEY_PREFIX,
         "/v1/api_keys/{id}/roll": ids.KEY_PREFIX,
         "/v1/events/{id}": ids.EVENT_PREFIX,
+        "/v1/events/{id}/redeliver": ids.EVENT_PREFIX,
+        "/v1/webhook_endpoints/{id}": ids.WEBHOOK_ENDPOINT_PREFIX,
     }
     for method, path in OPERATIONS:
         if "{id}" in path:
             schema = _path_id(method, path)
             assert schema["pattern"] == ids.id_pattern(prefixes[path]), (method, path)
-            assert schema["maxLength"] == 30, (method, path)
+            assert schema["maxLength"] == ids.id_length(prefixes[path]), (method, path)
     resource, job = sample
     bulk = api.request("POST", "/v1/resources/bulk", json_body={"resources": [{"name": "b"}]})
     for value, path in ((resource["id"], "/v1/resources/{id}"), (job["id"], "/v1/jobs/{id}")):

@@ -61,6 +61,15 @@ def loaded(logical_id: str) -> frozenset[str]:
     return frozenset(json.loads(done.stdout))
 
 
+EVENT_SOURCE_FUNCTIONS = {
+    "JobsWorkerFunction",
+    "JobsSweeperFunction",
+    "EventsRecorderFunction",
+    "WebhookDispatcherFunction",
+    "WebhookSenderFunction",
+}
+
+
 def _under(modules: frozenset[str], package: str) -> set[str]:
     return {m for m in modules if m == package or m.startswith(package + ".")}
 
@@ -93,7 +102,7 @@ def test_lazy_imports_stay_lazy(function):
             assert not _under(modules, "plinth.models.job")
     if function != "AuthorizerFunction":
         assert not _under(modules, "plinth.repositories.api_keys")
-    if function in ("JobsWorkerFunction", "JobsSweeperFunction", "EventsRecorderFunction"):
+    if function in EVENT_SOURCE_FUNCTIONS:
         assert not _under(modules, "plinth.http")  # event sources load no HTTP code
     if function == "AuthorizerFunction":
         assert _under(modules, "plinth.http") <= {"plinth.http", "plinth.http.authorizer"}

@@ -15,6 +15,7 @@ import pytest
 from plinth.http.errors import STATUS
 from plinth.logic.events import Outcome as EventOutcome
 from plinth.logic.jobs.worker import Outcome
+from plinth.logic.webhooks import Outcome as WebhookOutcome
 from plinth_tools import template as tpl
 from plinth_tools.sam_translate import translate
 
@@ -107,6 +108,7 @@ def _code_metric_names() -> set[str]:
         "Http": {str(status) for status in STATUS.values()},
         "Job_": {o.value for o in Outcome},
         "Events_": {o.value for o in EventOutcome},
+        "Webhook_": {o.value for o in WebhookOutcome},
     }
     names: set[str] = set()
     for path in [*ROOT.glob("functions/*/app.py"), *ROOT.glob("layers/common/plinth/**/*.py")]:
@@ -225,7 +227,8 @@ def test_api_routes_authorizer_queue_and_schedule_invoke_the_alias_never_latest(
     mappings = _resources(default, "AWS::Lambda::EventSourceMapping").values()
     targets = sorted(m["Properties"]["FunctionName"]["Ref"] for m in mappings)
     recorder = _alias_of(default, "EventsRecorderFunction")
-    assert targets == sorted([_alias_of(default, "JobsWorkerFunction"), *[recorder] * 3])
+    webhooks = [_alias_of(default, f"Webhook{part}Function") for part in ("Dispatcher", "Sender")]
+    assert targets == sorted([_alias_of(default, "JobsWorkerFunction"), *[recorder] * 3, *webhooks])
     (rule,) = _resources(default, "AWS::Events::Rule").values()
     (target,) = rule["Properties"]["Targets"]
     assert target["Arn"] == {"Ref": _alias_of(default, "JobsSweeperFunction")}

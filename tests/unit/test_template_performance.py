@@ -57,6 +57,7 @@ def test_jobs_event_source_caps_worker_concurrency_with_the_parameter():
             for spec in deployed.values()
             if spec["Type"] == "AWS::Lambda::EventSourceMapping"
             and "ScalingConfig" in spec["Properties"]
+            and spec["Properties"].get("BatchSize") == 1  # the jobs worker's
         ]
         assert mapping["ScalingConfig"] == {"MaximumConcurrency": setting or "10"}
         assert mapping["BatchSize"] == 1

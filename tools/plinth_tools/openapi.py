@@ -166,6 +166,11 @@ def build() -> dict[str, Any]:
             {"name": "Jobs", "description": "Long-running operations: poll until finished."},
             {"name": "API keys", "description": "Self-serve keys: mint, list, roll, revoke."},
             {"name": "Events", "description": "The workspace's audit log of the last 30 days."},
+            {
+                "name": "Webhooks",
+                "description": "Events POSTed to your endpoints, signed per the Standard "
+                "Webhooks spec (see `webhooks.event`), retried for about 28 hours.",
+            },
         ],
         "paths": {},
         "components": {
@@ -201,7 +206,54 @@ def build() -> dict[str, Any]:
     document["components"]["schemas"].update(_schemas())
     document["components"]["schemas"] = dict(sorted(document["components"]["schemas"].items()))
     document["paths"] = dict(sorted(document["paths"].items()))
+    document["webhooks"] = WEBHOOKS
     return document
+
+
+def _signed_header(name: str, description: str, example: str) -> dict[str, Any]:
+    return {
+        "name": name,
+        "in": "header",
+        "required": True,
+        "description": description,
+        "schema": {"type": "string"},
+        "example": example,
+    }
+
+
+# What a webhook endpoint receives (OpenAPI 3.1 `webhooks`): one event, signed.
+WEBHOOKS: dict[str, Any] = {
+    "event": {
+        "post": {
+            "summary": "An event, delivered to a webhook endpoint",
+            "description": "Verify `webhook-signature` before trusting the body: "
+            "`v1,` + base64(HMAC-SHA256(base64-decoded secret after `whsec_`, "
+            "`<webhook-id>.<webhook-timestamp>.<raw body>`)); refuse timestamps more than "
+            "5 minutes off. Answer 2xx within 10 s; anything else (redirects too) is "
+            "retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h. Deduplicate on "
+            "`webhook-id`: a retry or a redelivery repeats it.",
+            "tags": ["Webhooks"],
+            "parameters": [
+                _signed_header("webhook-id", "The event's id, the same on every attempt.", "evt_…"),
+                _signed_header(
+                    "webhook-timestamp", "This attempt's time, epoch seconds.", "1735689600"
+                ),
+                _signed_header(
+                    "webhook-signature",
+                    "Space-separated `v1,<base64>` signatures (one per active secret).",
+                    "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=",
+                ),
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/EventResponse"}}
+                },
+            },
+            "responses": {"200": {"description": "Any 2xx acknowledges the delivery."}},
+        }
+    }
+}
 
 
 # The schema gives the shape ids have (`plinth.http.path`); the API does not refuse another

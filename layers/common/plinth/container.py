@@ -28,12 +28,16 @@ if TYPE_CHECKING:
 
     from plinth.logic.jobs.common import JobServices
     from plinth.logic.jobs.worker import WorkerConfig
+    from plinth.logic.webhooks import DeliveryPolicy
     from plinth.ports import (
         Counter,
+        DeliveryQueue,
         EventStore,
         KeyStore,
         ResourceStore,
         VerdictCache,
+        WebhookEndpointStore,
+        WebhookTransport,
         WorkspaceStore,
     )
 
@@ -106,6 +110,35 @@ class Container:
         from plinth.repositories.events import DynamoEventRepository
 
         return DynamoEventRepository(self.dynamodb, self.settings.events_table)
+
+    @cached_property
+    def webhook_endpoints(self) -> WebhookEndpointStore:
+        from plinth.repositories.webhooks import DynamoWebhookEndpointRepository
+
+        return DynamoWebhookEndpointRepository(self.dynamodb, self.settings.webhook_endpoints_table)
+
+    @cached_property
+    def deliveries(self) -> DeliveryQueue:
+        from plinth.repositories.webhooks import SqsDeliveryQueue
+
+        return SqsDeliveryQueue(self.sqs, self.settings.webhook_queue_url)
+
+    @cached_property
+    def webhook_transport(self) -> WebhookTransport:
+        from plinth.repositories.webhook_http import HttpWebhookTransport
+
+        return HttpWebhookTransport(
+            self.settings.webhook_timeout_seconds, self.settings.webhook_loopback_alias or None
+        )
+
+    def delivery_policy(self) -> DeliveryPolicy:
+        from plinth.logic.webhooks import DeliveryPolicy, parse_schedule
+
+        return DeliveryPolicy(
+            schedule_s=parse_schedule(self.settings.webhook_retry_schedule),
+            disable_after_ms=self.settings.webhook_disable_after_seconds * 1000,
+            allow_private=self.settings.webhooks_allow_private,
+        )
 
     @cached_property
     def idempotency_store(self) -> DynamoDBPersistenceLayer:

@@ -31,6 +31,7 @@ RESOURCE_PREFIX = "res_"
 JOB_PREFIX = "job_"
 KEY_PREFIX = "key_"
 EVENT_PREFIX = "evt_"
+WEBHOOK_ENDPOINT_PREFIX = "we_"
 WORKSPACE_PREFIX = "ws_"
 
 _ULID_BODY = f"[{_ALPHABET}]{{{_BODY_LEN}}}"
@@ -116,6 +117,10 @@ def new_job_id() -> str:
 
 def new_key_id() -> str:
     return KEY_PREFIX + _generator.new()
+
+
+def new_webhook_endpoint_id() -> str:
+    return WEBHOOK_ENDPOINT_PREFIX + _generator.new()
 
 
 def derived_id(prefix: str, timestamp_ms: int, seed: str, index: int) -> str:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # annotations only: a function loads the models it uses, no o
     from plinth.models.key_items import ApiKeyItem, WorkspaceItem
     from plinth.models.resource import Resource
     from plinth.models.types import ResourceStatus
+    from plinth.models.webhook import Delivery, WebhookEndpointItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,4 +172,46 @@ class Counter(Protocol):
         self, workspace_id: str, window_start: int, limit: int, shard: int | None = None
     ) -> int:
         """Count one request; returns the count, or raises `WindowFull`."""
+        ...
+
+
+class WebhookEndpointStore(Protocol):
+    """A workspace's webhook endpoints (few: at most 16 each)."""
+
+    def put(self, item: WebhookEndpointItem) -> None: ...
+    def get(self, workspace_id: str, endpoint_id: str) -> WebhookEndpointItem | None: ...
+    def count(self, workspace_id: str) -> int: ...
+    def all_for(self, workspace_id: str) -> list[WebhookEndpointItem]: ...
+    def page(
+        self, workspace_id: str, *, limit: int, after_id: str | None
+    ) -> tuple[list[WebhookEndpointItem], bool]:
+        """Newest first, after `after_id`, with an exact `has_more`."""
+        ...
+
+    def delete(self, workspace_id: str, endpoint_id: str) -> bool:
+        """False when there was no such endpoint."""
+        ...
+
+    def record_success(self, item: WebhookEndpointItem) -> None:
+        """Clear `failingSince`."""
+        ...
+
+    def record_failure(self, item: WebhookEndpointItem, now_ms: int) -> WebhookEndpointItem:
+        """Set `failingSince` unless set; the endpoint as it is now."""
+        ...
+
+    def disable(self, item: WebhookEndpointItem, now_ms: int) -> None: ...
+
+
+class DeliveryQueue(Protocol):
+    def send(self, deliveries: list[Delivery]) -> None: ...
+    def retry_in(self, receipt_handle: str, seconds: int) -> None: ...
+
+
+class WebhookTransport(Protocol):
+    def post(
+        self, url: str, headers: dict[str, str], body: str, *, allow_private: bool
+    ) -> tuple[int | None, str | None]:
+        """POST `body`; the status the receiver answered (None if it did not), and why
+        the attempt failed (refused address, timeout, connection error), if it did."""
         ...

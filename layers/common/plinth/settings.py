@@ -37,6 +37,19 @@ class Settings(BaseModel):
     jobs_table: Name = Field(alias="JOBS_TABLE")
     events_table: Name = Field(alias="EVENTS_TABLE")
     jobs_queue_url: Name = Field(alias="JOBS_QUEUE_URL")
+    webhook_endpoints_table: Name = Field(alias="WEBHOOK_ENDPOINTS_TABLE")
+    webhook_queue_url: Name = Field(alias="WEBHOOK_QUEUE_URL")
+    # "public": https to public addresses only (AWS); "any": plinth dev's http://127.0.0.1.
+    webhook_targets: Name = Field(alias="WEBHOOK_TARGETS")
+    # plinth dev --sam: where a container reaches the host's 127.0.0.1; empty in AWS.
+    webhook_loopback_alias: str = Field(alias="WEBHOOK_LOOPBACK_ALIAS")
+    webhook_retry_schedule: str = Field(
+        default="5,300,1800,7200,18000,36000,36000", alias="WEBHOOK_RETRY_SCHEDULE"
+    )
+    webhook_disable_after_seconds: Positive = Field(
+        default=5 * 86_400, alias="WEBHOOK_DISABLE_AFTER_SECONDS"
+    )
+    webhook_timeout_seconds: Positive = Field(default=10, alias="WEBHOOK_TIMEOUT_SECONDS")
     jobs_bucket: Name = Field(alias="JOBS_BUCKET")
     max_receive_count: Positive = Field(alias="JOBS_MAX_RECEIVE_COUNT")
     job_stale_after_seconds: Positive = Field(alias="JOB_STALE_AFTER_SECONDS")
@@ -48,6 +61,10 @@ class Settings(BaseModel):
     max_bulk_body_bytes: int = 5 * 1024 * 1024
     pending_grace_ms: int = 3 * 60 * 1000
     max_enqueue_attempts: int = 5
+
+    @property
+    def webhooks_allow_private(self) -> bool:
+        return self.webhook_targets == "any"
 
     @property
     def job_stale_after_ms(self) -> int:

@@ -16,6 +16,7 @@ from plinth.models.job import Checkpoint, Job, JobError, JobMessage, JobStatus
 from plinth.models.key_items import ApiKeyItem, WorkspaceItem
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
+from plinth.models.webhook import Delivery, EndpointStatus, WebhookEndpointItem
 from plinth.ports import LeaseLost, LeaseRefused, Page, WindowFull
 
 
@@ -458,3 +459,84 @@ class InMemoryEvents:
             reverse=True,
         )
         return found[:limit], len(found) > limit
+
+
+@dataclass
+class InMemoryWebhookEndpoints:
+    """Webhook endpoints keyed (workspace, id), with the repository's conditions: a
+    deleted endpoint records nothing, `failingSince` is set once until a success."""
+
+    items: dict[tuple[str, str], WebhookEndpointItem] = field(default_factory=dict)
+
+    def put(self, item: WebhookEndpointItem) -> None:
+        self.items[(item.workspaceId, item.id)] = item
+
+    def get(self, workspace_id: str, endpoint_id: str) -> WebhookEndpointItem | None:
+        return self.items.get((workspace_id, endpoint_id))
+
+    def count(self, workspace_id: str) -> int:
+        return len(self.all_for(workspace_id))
+
+    def all_for(self, workspace_id: str) -> builtins.list[WebhookEndpointItem]:
+        return self.page(workspace_id, limit=100, after_id=None)[0]
+
+    def page(
+        self, workspace_id: str, *, limit: int, after_id: str | None
+    ) -> tuple[builtins.list[WebhookEndpointItem], bool]:
+        found = sorted(
+            (
+                e
+                for (ws, _), e in self.items.items()
+                if ws == workspace_id and (after_id is None or e.id < after_id)
+            ),
+            key=lambda e: e.id,
+            reverse=True,
+        )
+        return found[:limit], len(found) > limit
+
+    def delete(self, workspace_id: str, endpoint_id: str) -> bool:
+        return self.items.pop((workspace_id, endpoint_id), None) is not None
+
+    def _update(self, item: WebhookEndpointItem, **changes: Any) -> WebhookEndpointItem:
+        key = (item.workspaceId, item.id)
+        if key not in self.items:
+            return item
+        self.items[key] = self.items[key].model_copy(update=changes)
+        return self.items[key]
+
+    def record_success(self, item: WebhookEndpointItem) -> None:
+        self._update(item, failingSince=None)
+
+    def record_failure(self, item: WebhookEndpointItem, now_ms: int) -> WebhookEndpointItem:
+        current = self.items.get((item.workspaceId, item.id), item)
+        return self._update(item, failingSince=current.failingSince or now_ms)
+
+    def disable(self, item: WebhookEndpointItem, now_ms: int) -> None:
+        self._update(item, status=EndpointStatus.DISABLED, disabledAt=now_ms)
+
+
+@dataclass
+class InMemoryDeliveries:
+    sent: builtins.list[Delivery] = field(default_factory=list)
+    retries: builtins.list[tuple[str, int]] = field(default_factory=list)
+
+    def send(self, deliveries: builtins.list[Delivery]) -> None:
+        self.sent.extend(deliveries)
+
+    def retry_in(self, receipt_handle: str, seconds: int) -> None:
+        self.retries.append((receipt_handle, seconds))
+
+
+@dataclass
+class ScriptedTransport:
+    """Answers each POST with the next of `answers` (a status, or None: no answer)."""
+
+    answers: builtins.list[int | None] = field(default_factory=lambda: [200])
+    posts: builtins.list[tuple[str, dict[str, str], str]] = field(default_factory=list)
+
+    def post(
+        self, url: str, headers: dict[str, str], body: str, *, allow_private: bool
+    ) -> tuple[int | None, str | None]:
+        self.posts.append((url, headers, body))
+        status = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
+        return status, None if status is not None else "TimeoutError: timed out"

@@ -216,6 +216,8 @@ class SamLocalStack(LocalStack):
             **self._parameters(template),
             "Architecture": host_architecture(),
             "AwsEndpointUrl": self._container_endpoint,
+            # A delivery to the host's 127.0.0.1 leaves the container through the bridge.
+            "WebhookLoopbackAlias": bridge,
         }
         root = cfg.template_path.parent
         build_dir, cache_dir = root / BUILD_DIR, root / CACHE_DIR

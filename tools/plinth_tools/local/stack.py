@@ -110,6 +110,8 @@ class LocalStack:
 
     def _parameters(self, template: dict[str, Any]) -> dict[str, str]:
         parameters = tpl.parameter_defaults(template)
+        # Deliveries reach a receiver on this machine (http://127.0.0.1:<port>) for real.
+        parameters["WebhookTargets"] = "any"
         if self.config.rate_limit is not None:
             parameters["DefaultRateLimit"] = str(self.config.rate_limit)
         return parameters

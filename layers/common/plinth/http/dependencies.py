@@ -10,7 +10,15 @@ from aws_lambda_powertools.event_handler.request import Request
 
 from plinth.container import container
 from plinth.models.auth import Caller
-from plinth.ports import EventStore, KeyStore, ResourceStore, VerdictCache, WorkspaceStore
+from plinth.ports import (
+    DeliveryQueue,
+    EventStore,
+    KeyStore,
+    ResourceStore,
+    VerdictCache,
+    WebhookEndpointStore,
+    WorkspaceStore,
+)
 
 
 def current_caller(request: Request) -> Caller:
@@ -41,6 +49,19 @@ def event_store() -> EventStore:
     return container().events
 
 
+def webhook_endpoint_store() -> WebhookEndpointStore:
+    return container().webhook_endpoints
+
+
+def delivery_queue() -> DeliveryQueue:
+    return container().deliveries
+
+
+def webhooks_allow_private() -> bool:
+    """Whether endpoints may target private addresses and http:// (plinth dev only)."""
+    return container().settings.webhooks_allow_private
+
+
 def signing_key() -> bytes:
     """The cursor signing key (Secrets Manager, cached with a max age)."""
     return container().signing_key()
@@ -53,3 +74,6 @@ SigningKey = Annotated[bytes, Depends(signing_key)]
 Keys = Annotated[KeyStore, Depends(key_store)]
 Workspaces = Annotated[WorkspaceStore, Depends(workspace_store)]
 Verdicts = Annotated[VerdictCache, Depends(verdict_cache)]
+WebhookEndpoints = Annotated[WebhookEndpointStore, Depends(webhook_endpoint_store)]
+Deliveries = Annotated[DeliveryQueue, Depends(delivery_queue)]
+AllowPrivateTargets = Annotated[bool, Depends(webhooks_allow_private)]

@@ -45,6 +45,7 @@ from plinth.observability import logger, metrics
 __all__ = ["Endpoint", "Response", "Success"]
 
 RESOURCES, JOBS, KEYS, EVENTS = "Resources", "Jobs", "API keys", "Events"
+WEBHOOKS = "Webhooks"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 Route = TypeVar("Route", bound=Callable[..., Response[str]])
 
@@ -56,6 +57,9 @@ class Success:
     status: int
     description: str
     model: type[BaseModel] | None = None
+    # A 201 or 202 names what it created (an object, or a job) in `Location`; False for a
+    # 202 that queues work with nothing to poll (a redelivery).
+    creates: bool = True
 
 
 @dataclass(kw_only=True, eq=False)
@@ -95,15 +99,18 @@ class Endpoint:
 
     @property
     def tags(self) -> list[str]:
-        """Resources, Jobs, API keys or Events by path; an endpoint answering with a job
-        (202) is Resources and Jobs."""
+        """Resources, Jobs, API keys, Events or Webhooks by path; an endpoint answering
+        with a job (a 202 that creates) is Resources and Jobs; a redelivery is Events and
+        Webhooks."""
         tags = [RESOURCES] if self.path.startswith("/v1/resources") else []
         if self.path.startswith("/v1/api_keys"):
             tags.append(KEYS)
-        if self.path.startswith("/v1/jobs") or self.success.status == 202:
+        if self.path.startswith("/v1/jobs") or (self.success.status == 202 and self.location):
             tags.append(JOBS)
         if self.path.startswith("/v1/events"):
             tags.append(EVENTS)
+        if self.path.startswith("/v1/webhook_endpoints") or self.path.endswith("/redeliver"):
+            tags.append(WEBHOOKS)
         return tags
 
     @property
@@ -136,7 +143,7 @@ class Endpoint:
     @property
     def location(self) -> bool:
         """A 201 or 202 names what it created in `Location`."""
-        return self.success.status in (201, 202)
+        return self.success.status in (201, 202) and self.success.creates
 
     def route(self, function: Route) -> Route:
         """Register the route function (path arguments, `Query`/`Body` parameters and

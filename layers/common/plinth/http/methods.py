@@ -25,6 +25,9 @@ ALLOWED_METHODS: dict[str, list[str]] = {
     "/v1/api_keys/{id}/roll": ["POST"],
     "/v1/events": ["GET"],
     "/v1/events/{id}": ["GET"],
+    "/v1/events/{id}/redeliver": ["POST"],
+    "/v1/webhook_endpoints": ["GET", "POST"],
+    "/v1/webhook_endpoints/{id}": ["DELETE", "GET"],
 }
 
 

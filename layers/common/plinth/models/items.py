@@ -5,12 +5,10 @@ Attribute names are the table's; key attributes are declared in template.yaml.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from plinth.models.event import RETENTION_MS, Event, EventType
 from plinth.models.job import Checkpoint, Job, JobError, JobStatus, JobType
 from plinth.models.resource import Resource
 from plinth.models.types import ResourceStatus
@@ -139,45 +137,4 @@ class JobItem(BaseModel):
             heartbeat_at=self.heartbeatAt,
             lease_owner=self.leaseOwner,
             lease_until=self.leaseUntil,
-        )
-
-
-def type_key(workspace_id: str, event_type: str) -> str:
-    """Partition key of the events' `byType` GSI: one partition per (workspace, type)."""
-    return f"{workspace_id}#{event_type}"
-
-
-class EventItem(BaseModel):
-    """An event. `data` is stored as JSON text: the object exactly as it was shown, with no
-    DynamoDB number or empty-value conversions. `expiresAt` (epoch seconds) is its TTL."""
-
-    model_config = _ITEM
-
-    workspaceId: str  # noqa: N815
-    id: str
-    workspaceType: str  # noqa: N815
-    type: EventType
-    createdAt: int  # noqa: N815
-    data: str
-    expiresAt: int  # noqa: N815
-
-    @classmethod
-    def from_domain(cls, event: Event) -> EventItem:
-        return cls(
-            workspaceId=event.workspace_id,
-            id=event.id,
-            workspaceType=type_key(event.workspace_id, event.type),
-            type=event.type,
-            createdAt=event.created_at,
-            data=json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
-            expiresAt=(event.created_at + RETENTION_MS) // 1000,
-        )
-
-    def to_domain(self) -> Event:
-        return Event(
-            id=self.id,
-            workspace_id=self.workspaceId,
-            type=self.type,
-            created_at=self.createdAt,
-            data=json.loads(self.data),
         )

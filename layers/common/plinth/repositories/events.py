@@ -10,8 +10,7 @@ import builtins
 from typing import TYPE_CHECKING
 
 from plinth.errors import ConditionFailed, NotFound
-from plinth.models.event import Event, EventType
-from plinth.models.items import EventItem
+from plinth.models.event import Event, EventItem, EventType
 from plinth.repositories.aws import aws_errors, from_attributes, to_attributes
 from plinth.repositories.paging import FilterIndex, query_page
 
