@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 API_FUNCTIONS = [
     spec
     for spec in tpl.functions().values()
-    if spec.routes and spec.logical_id != tpl.METHOD_NOT_ALLOWED_FUNCTION
+    if spec.routes and spec.logical_id not in tpl.METHOD_NOT_ALLOWED_FUNCTIONS
 ]
 
 

@@ -91,7 +91,7 @@ def test_lazy_imports_stay_lazy(function):
     modules = loaded(function)
     posts = {  # the 405 function is routed POSTs too, but only to refuse them
         n
-        for n in API_FUNCTIONS - {tpl.METHOD_NOT_ALLOWED_FUNCTION}
+        for n in API_FUNCTIONS - tpl.METHOD_NOT_ALLOWED_FUNCTIONS
         if any(r.method == "POST" for r in FUNCTIONS[n].routes)
     }
     if function not in posts:

@@ -502,3 +502,50 @@ def test_a_hosted_zone_gets_the_alias_record_and_a_domain_demands_a_certificate(
     (assertion,) = rule["Assertions"]
     assert _evaluate(assertion["Assert"], params, {}) is False  # refused without a certificate
     assert _evaluate(assertion["Assert"], {**params, **DOMAIN}, {}) is True
+
+
+# A Lambda function's resource policy may hold 20,480 bytes (SAM issue #337: SAM writes one
+# statement per Api event). Each statement as Lambda stores it, with a long stack name.
+POLICY_LIMIT = 20_480
+_STACK = "plinth-production-eu"
+
+
+def _statement(permission: str, function: str, source_arn: str) -> str:
+    return json.dumps(
+        {
+            "Sid": f"{_STACK}-{permission}-ABCDEFGHIJKL",
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "lambda:InvokeFunction",
+            "Resource": f"arn:aws:lambda:eu-central-1:123456789012:function:{_STACK}-"
+            f"{function}-ABCDEFGHIJKL:live",
+            "Condition": {"ArnLike": {"AWS:SourceArn": source_arn}},
+        },
+        separators=(",", ":"),
+    )
+
+
+def test_every_functions_resource_policy_stays_well_under_20_kb(default):
+    policies: dict[str, list[str]] = {}
+    for name, permission in _resources(default, "AWS::Lambda::Permission").items():
+        function = _canonical(permission["Properties"]["FunctionName"]).strip("${}")
+        source = permission["Properties"].get("SourceArn", "")
+        if isinstance(source, dict) and "Fn::Sub" in source:
+            source = (
+                source["Fn::Sub"][0] if isinstance(source["Fn::Sub"], list) else source["Fn::Sub"]
+            )
+        arn = (
+            str(source)
+            .replace("${AWS::Region}", "eu-central-1")
+            .replace("${AWS::AccountId}", "123456789012")
+            .replace("${__ApiId__}", "abcdef1234")
+            .replace("${__Stage__}", "*")
+        )
+        policies.setdefault(function, []).append(_statement(name, function, arn))
+    sizes = {
+        f: len('{"Version":"2012-10-17","Id":"default","Statement":[' + ",".join(s) + "]}")
+        for f, s in policies.items()
+    }
+    largest = max(sizes, key=lambda f: sizes[f])
+    # Room for a few more routes on the largest: 75% of the limit.
+    assert sizes[largest] < POLICY_LIMIT * 0.75, (largest, sizes[largest])

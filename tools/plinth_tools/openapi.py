@@ -186,7 +186,7 @@ def build() -> dict[str, Any]:
         },
     }
     for spec in tpl.functions().values():
-        if spec.logical_id == tpl.METHOD_NOT_ALLOWED_FUNCTION or not spec.routes:
+        if spec.logical_id in tpl.METHOD_NOT_ALLOWED_FUNCTIONS or not spec.routes:
             continue
         load_handler(spec)
         endpoint: Endpoint = sys.modules[f"plinth_function_{spec.logical_id}"].endpoint

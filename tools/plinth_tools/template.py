@@ -150,9 +150,12 @@ def functions(template: dict[str, Any] | None = None) -> dict[str, FunctionSpec]
     return specs
 
 
-# Answers every method a known path does not serve with 405 (SPEC §3); its routes are
-# explicit methods, never ANY, so sam local routes like API Gateway.
-METHOD_NOT_ALLOWED_FUNCTION = "MethodNotAllowedFunction"
+# Answer every method a known path does not serve with 405 (SPEC §3); their routes are
+# explicit methods, never ANY, so sam local routes like API Gateway. Three functions of one
+# code: each route is a statement of its function's resource policy, limited to 20 KB.
+METHOD_NOT_ALLOWED_FUNCTIONS = frozenset(
+    {"MethodNotAllowedFunction", "MethodNotAllowedKeysFunction", "MethodNotAllowedEventsFunction"}
+)
 
 
 def function_of_arn(value: Any) -> str:
@@ -179,7 +182,7 @@ def routes(template: dict[str, Any] | None = None) -> list[Route]:
 
 def served_routes(template: dict[str, Any] | None = None) -> list[Route]:
     """The API's operations: every route but the 405 function's."""
-    return [r for r in routes(template) if r.function != METHOD_NOT_ALLOWED_FUNCTION]
+    return [r for r in routes(template) if r.function not in METHOD_NOT_ALLOWED_FUNCTIONS]
 
 
 def parameter_defaults(template: dict[str, Any] | None = None) -> dict[str, str]:
