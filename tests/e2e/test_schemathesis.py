@@ -26,9 +26,9 @@ MIN_REQUESTS = 2000
 # Every operation of the document is tested.
 OPERATIONS = [
     (path, method)
-    for path, item in json.loads(
-        (Path(__file__).parents[2] / "docs" / "openapi.json").read_text()
-    )["paths"].items()
+    for path, item in json.loads((Path(__file__).parents[2] / "docs" / "openapi.json").read_text())[
+        "paths"
+    ].items()
     for method in item
 ]
 

@@ -129,3 +129,21 @@ def api_key_body(id: str = "key_1", **overrides: Any) -> dict[str, Any]:
         "expiresAt": None,
         "revokedAt": None,
     } | overrides
+
+
+def webhook_endpoint_body(id: str = "we_1", **overrides: Any) -> dict[str, Any]:
+    return {
+        "id": id,
+        "object": "webhook_endpoint",
+        "url": "https://hooks.example.com/plinth",
+        "enabledEvents": ["resource.created"],
+        "description": None,
+        "status": "enabled",
+        "createdAt": "2025-01-01T00:00:00.000Z",
+        "failingSince": None,
+        "disabledAt": None,
+    } | overrides
+
+
+def redelivery_body(event: str = "evt_1", *endpoints: str) -> dict[str, Any]:
+    return {"object": "redelivery", "event": event, "endpoints": list(endpoints) or ["we_1"]}

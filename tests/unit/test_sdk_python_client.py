@@ -1,4 +1,5 @@
-"""Python SDK on a mock transport: requests sent, models, errors, paging and jobs.wait."""
+"""Python SDK on a mock transport: requests sent, models, errors, paging, jobs.wait and
+webhook endpoints."""
 
 from __future__ import annotations
 
@@ -28,8 +29,11 @@ from plinth_client import (
     Plinth,
     PlinthError,
     RateLimitError,
+    Redelivery,
     Resource,
     UnprocessableEntityError,
+    WebhookEndpoint,
+    WebhookEndpointCreated,
 )
 from tests.unit.sdk_support import (
     BASE,
@@ -41,7 +45,9 @@ from tests.unit.sdk_support import (
     event_body,
     job_body,
     ok,
+    redelivery_body,
     resource_body,
+    webhook_endpoint_body,
 )
 
 
@@ -522,3 +528,148 @@ def test_api_keys_create_roll_revoke_and_list_send_the_documented_requests():
     )
     assert (revoke.method, revoke.url.path) == ("DELETE", "/v1/api_keys/key_1")
     assert dict(listed.url.params) == {"limit": "5"}
+
+
+# ---------------------------------------------------------------- webhook endpoints
+def test_webhook_endpoints_create_get_list_and_delete_send_the_documented_requests():
+    page = {
+        "object": "list",
+        "data": [webhook_endpoint_body("we_2")],
+        "hasMore": True,
+        "nextCursor": "w",
+    }
+    last = {
+        "object": "list",
+        "data": [webhook_endpoint_body()],
+        "hasMore": False,
+        "nextCursor": None,
+    }
+    script = Script(
+        ok(webhook_endpoint_body(secret="whsec_c2VjcmV0", description="ci"), 201),
+        ok(webhook_endpoint_body(enabledEvents=["*"], secret="whsec_b3RoZXI="), 201),
+        ok(webhook_endpoint_body(status="disabled", disabledAt="2025-01-06T00:00:00.000Z")),
+        ok(page),
+        ok(last),
+        httpx.Response(204),
+    )
+    sdk = client(script)
+    created = sdk.webhook_endpoints.create(
+        url="https://hooks.example.com/plinth",
+        enabled_events=["resource.created"],
+        description="ci",
+        idempotency_key="w1",
+    )
+    assert isinstance(created, WebhookEndpointCreated)
+    assert (created.secret, created.description) == ("whsec_c2VjcmV0", "ci")
+    assert created.enabled_events == ["resource.created"]
+    assert created.created_at == datetime(2025, 1, 1, tzinfo=UTC)
+    assert created.failing_since is None
+    sdk.webhook_endpoints.create(url="https://hooks.example.com/all", enabled_events=("*",))
+    endpoint = sdk.webhook_endpoints.get("we_1")
+    assert isinstance(endpoint, WebhookEndpoint)
+    assert not hasattr(endpoint, "secret")
+    assert (endpoint.status, endpoint.disabled_at) == ("disabled", datetime(2025, 1, 6, tzinfo=UTC))
+    listed = sdk.webhook_endpoints.list(limit=1)
+    assert [e.id for e in listed.auto_paging_iter()] == ["we_2", "we_1"]
+    assert sdk.webhook_endpoints.delete("we_1") is None
+    first, everything, got, page_1, page_2, deleted = script.requests
+    assert (first.method, first.url.path) == ("POST", "/v1/webhook_endpoints")
+    assert _body(first) == {
+        "url": "https://hooks.example.com/plinth",
+        "enabledEvents": ["resource.created"],
+        "description": "ci",
+    }
+    assert first.headers["Idempotency-Key"] == "w1"
+    assert _body(everything) == {"url": "https://hooks.example.com/all", "enabledEvents": ["*"]}
+    assert "Idempotency-Key" in everything.headers
+    assert (got.method, got.url.path) == ("GET", "/v1/webhook_endpoints/we_1")
+    assert [(r.url.path, dict(r.url.params)) for r in (page_1, page_2)] == [
+        ("/v1/webhook_endpoints", {"limit": "1"}),
+        ("/v1/webhook_endpoints", {"limit": "1", "cursor": "w"}),
+    ]
+    assert (deleted.method, deleted.url.path) == ("DELETE", "/v1/webhook_endpoints/we_1")
+
+
+def test_webhook_endpoint_ids_are_one_path_segment():
+    script = Script(error(404, "not_found"))
+    with pytest.raises(NotFoundError):
+        client(script).webhook_endpoints.get("../api_keys")
+    assert script.requests[0].url.raw_path == b"/v1/webhook_endpoints/..%2Fapi_keys"
+    with pytest.raises(ValueError, match="non-empty"):
+        client(Script()).webhook_endpoints.delete("")
+
+
+def test_events_redeliver_to_every_endpoint_or_one():
+    script = Script(
+        ok(redelivery_body("evt_1", "we_1", "we_2"), 202),
+        ok(redelivery_body("evt_1", "we_2"), 202),
+    )
+    sdk = client(script)
+    everywhere = sdk.events.redeliver("evt_1")
+    assert isinstance(everywhere, Redelivery)
+    assert (everywhere.object, everywhere.event, everywhere.endpoints) == (
+        "redelivery",
+        "evt_1",
+        ["we_1", "we_2"],
+    )
+    assert sdk.events.redeliver("evt_1", endpoint="we_2", idempotency_key="r1").endpoints == [
+        "we_2"
+    ]
+    all_of_them, one = script.requests
+    assert (all_of_them.method, all_of_them.url.path) == ("POST", "/v1/events/evt_1/redeliver")
+    assert _body(all_of_them) == {}
+    assert _body(one) == {"endpoint": "we_2"}
+    assert one.headers["Idempotency-Key"] == "r1"
+
+
+@pytest.mark.anyio
+async def test_async_webhook_endpoints_and_redeliver_send_the_same_requests():
+    script = Script(
+        ok(webhook_endpoint_body(secret="whsec_c2VjcmV0"), 201),
+        ok(webhook_endpoint_body()),
+        ok(
+            {
+                "object": "list",
+                "data": [webhook_endpoint_body("we_2")],
+                "hasMore": True,
+                "nextCursor": "w",
+            }
+        ),
+        ok(
+            {
+                "object": "list",
+                "data": [webhook_endpoint_body()],
+                "hasMore": False,
+                "nextCursor": None,
+            }
+        ),
+        httpx.Response(204),
+        ok(redelivery_body("evt_1", "we_1"), 202),
+    )
+    async with async_client(script) as sdk:
+        created = await sdk.webhook_endpoints.create(
+            url="https://hooks.example.com/plinth", enabled_events=["job.completed", "job.failed"]
+        )
+        assert created.secret == "whsec_c2VjcmV0"
+        assert (await sdk.webhook_endpoints.get("we_1")).status == "enabled"
+        page = await sdk.webhook_endpoints.list(limit=1)
+        assert [e.id async for e in page.auto_paging_iter()] == ["we_2", "we_1"]
+        assert await sdk.webhook_endpoints.delete("we_1") is None
+        assert (await sdk.events.redeliver("evt_1", endpoint="we_1")).endpoints == ["we_1"]
+    sent = [(r.method, r.url.path, r.content and _body(r)) for r in script.requests]
+    assert sent == [
+        (
+            "POST",
+            "/v1/webhook_endpoints",
+            {
+                "url": "https://hooks.example.com/plinth",
+                "enabledEvents": ["job.completed", "job.failed"],
+            },
+        ),
+        ("GET", "/v1/webhook_endpoints/we_1", b""),
+        ("GET", "/v1/webhook_endpoints", b""),
+        ("GET", "/v1/webhook_endpoints", b""),
+        ("DELETE", "/v1/webhook_endpoints/we_1", b""),
+        ("POST", "/v1/events/evt_1/redeliver", {"endpoint": "we_1"}),
+    ]
+    assert dict(script.requests[3].url.params) == {"limit": "1", "cursor": "w"}

@@ -28,12 +28,17 @@ from plinth_client import (
     JobProgress,
     JobStatus,
     JobType,
+    Redelivery,
     Resource,
     ResourceCreateParams,
     ResourceStatus,
+    WebhookEndpoint,
+    WebhookEndpointCreated,
+    WebhookEndpointStatus,
 )
 from plinth_client._api_keys import ApiKeys
-from plinth_client._resources import Events, Jobs, Resources
+from plinth_client._resources import AsyncEvents, Events, Jobs, Resources
+from plinth_client._webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 from tests.unit.sdk_support import (
     Script,
     api_key_body,
@@ -41,7 +46,9 @@ from tests.unit.sdk_support import (
     event_body,
     job_body,
     ok,
+    redelivery_body,
     resource_body,
+    webhook_endpoint_body,
 )
 
 DOCUMENT = json.loads((Path(__file__).resolve().parents[2] / "docs" / "openapi.json").read_text())
@@ -65,6 +72,12 @@ def _request_body(path, method):
     if "anyOf" in schema:  # an optional body: {...} | null
         (schema,) = [_resolve(s) for s in schema["anyOf"] if s.get("type") != "null"]
     return schema
+
+
+def _webhook_body():
+    """The body of the document's one webhook: what a receiver is POSTed."""
+    (operation,) = DOCUMENT["webhooks"]["event"].values()
+    return operation["requestBody"]["content"]["application/json"]["schema"]
 
 
 def _job_property(name):
@@ -132,6 +145,11 @@ def _model_allows_none(annotation):
         (ApiKeyCreated, lambda: _response("/v1/api_keys", "post", "201")),
         (ApiKeyCreated, lambda: _response("/v1/api_keys/{id}/roll", "post", "201")),
         (BasePage, lambda: _response("/v1/api_keys", "get", "200")),
+        (WebhookEndpoint, lambda: _response("/v1/webhook_endpoints/{id}", "get", "200")),
+        (WebhookEndpointCreated, lambda: _response("/v1/webhook_endpoints", "post", "201")),
+        (BasePage, lambda: _response("/v1/webhook_endpoints", "get", "200")),
+        (Redelivery, lambda: _response("/v1/events/{id}/redeliver", "post", "202")),
+        (Event, lambda: _resolve(_webhook_body())),
     ],
 )
 def test_models_have_exactly_the_documented_fields(model: type[BaseModel], schema):
@@ -194,6 +212,25 @@ def test_enums_match_the_document():
             p for p in DOCUMENT["paths"]["/v1/jobs"]["get"]["parameters"] if p["name"] == "status"
         )["schema"]
     )
+    endpoint = _response("/v1/webhook_endpoints/{id}", "get", "200")["properties"]
+    assert _literal_values(WebhookEndpointStatus) == _enum(endpoint["status"])
+
+
+def _flat_literals(annotation):
+    """The values of a Literal, an alias of one, or a union of those."""
+    if isinstance(annotation, typing.TypeAliasType):
+        return _flat_literals(annotation.__value__)
+    if typing.get_origin(annotation) is typing.Literal:
+        return set(typing.get_args(annotation))
+    return set().union(*(_flat_literals(a) for a in typing.get_args(annotation)))
+
+
+@pytest.mark.parametrize("method", [WebhookEndpoints.create, AsyncWebhookEndpoints.create])
+def test_enabled_events_accepts_exactly_the_documented_event_types(method):
+    (item,) = typing.get_args(typing.get_type_hints(method)["enabled_events"])
+    documented = _request_body("/v1/webhook_endpoints", "post")["properties"]["enabledEvents"]
+    assert _flat_literals(item) == _enum(documented["items"])
+    assert _flat_literals(item) == _literal_values(EventType) | {"*"}
 
 
 def _snake(names):
@@ -235,6 +272,15 @@ def test_method_parameters_are_the_documented_body_fields_and_query_parameters()
     assert _keyword_parameters(ApiKeys.roll) == set(
         _snake(_request_body("/v1/api_keys/{id}/roll", "post")["properties"])
     )
+    for endpoints in (WebhookEndpoints, AsyncWebhookEndpoints):
+        assert _keyword_parameters(endpoints.create) == _snake(
+            _request_body("/v1/webhook_endpoints", "post")["properties"]
+        )
+        assert _keyword_parameters(endpoints.list) == _query_parameters("/v1/webhook_endpoints")
+    for events in (Events, AsyncEvents):
+        assert _keyword_parameters(events.redeliver) == set(
+            _request_body("/v1/events/{id}/redeliver", "post")["properties"]
+        )
 
 
 def test_every_post_accepts_an_idempotency_key_as_documented():
@@ -263,6 +309,11 @@ def test_the_sdk_calls_exactly_the_documented_operations():
         ok(api_key_body()),
         ok(api_key_body()),
         ok(api_key_body(secret="sk_y"), 201),
+        ok(webhook_endpoint_body(secret="whsec_c2VjcmV0"), 201),
+        ok(page),
+        ok(webhook_endpoint_body()),
+        httpx.Response(204),
+        ok(redelivery_body(), 202),
     )
     sdk = client(script)
     sdk.resources.create(name="n")
@@ -281,8 +332,13 @@ def test_the_sdk_calls_exactly_the_documented_operations():
     sdk.api_keys.get("key_1")
     sdk.api_keys.revoke("key_1")
     sdk.api_keys.roll("key_1", expires_in=60)
+    sdk.webhook_endpoints.create(url="https://hooks.example.com/x", enabled_events=["*"])
+    sdk.webhook_endpoints.list()
+    sdk.webhook_endpoints.get("we_1")
+    sdk.webhook_endpoints.delete("we_1")
+    sdk.events.redeliver("evt_1")
     called = {
-        (r.method.lower(), re.sub(r"/(res|job|evt|key)_1(/|$)", r"/{id}\2", r.url.path))
+        (r.method.lower(), re.sub(r"/(res|job|evt|key|we)_1(/|$)", r"/{id}\2", r.url.path))
         for r in script.requests
     }
     documented = {

@@ -1,5 +1,5 @@
 import { APIClient, type ClientOptions } from './core.js';
-import { ApiKeys, Events, Jobs, Resources } from './resources.js';
+import { ApiKeys, Events, Jobs, Resources, WebhookEndpoints } from './resources.js';
 
 /** The Plinth API: `new Plinth({ apiKey, baseURL, timeout, maxRetries })`. */
 export class Plinth extends APIClient {
@@ -7,6 +7,7 @@ export class Plinth extends APIClient {
   readonly jobs: Jobs;
   readonly events: Events;
   readonly apiKeys: ApiKeys;
+  readonly webhookEndpoints: WebhookEndpoints;
 
   constructor(options: ClientOptions = {}) {
     super(options);
@@ -14,5 +15,6 @@ export class Plinth extends APIClient {
     this.jobs = new Jobs(this);
     this.events = new Events(this);
     this.apiKeys = new ApiKeys(this);
+    this.webhookEndpoints = new WebhookEndpoints(this);
   }
 }

@@ -112,6 +112,13 @@ export class JobWaitTimeoutError extends PlinthError {
   }
 }
 
+/** `verifyWebhook` refused a delivery: a header missing, a timestamp too far from now, no
+ * matching `v1` signature, or a body that is not a JSON object; answer it with 400. Also
+ * thrown for a secret that is not `whsec_` and base64. */
+export class WebhookVerificationError extends PlinthError {
+  override name = 'WebhookVerificationError';
+}
+
 const BY_STATUS: Record<number, typeof APIStatusError> = {
   400: BadRequestError,
   401: AuthenticationError,

@@ -15,9 +15,11 @@ export {
   PlinthError,
   RateLimitError,
   UnprocessableEntityError,
+  WebhookVerificationError,
 } from './errors.js';
 export { PagePromise } from './pagination.js';
 export { RetryPolicy, isRetryable, parseRetryAfter } from './retry.js';
 export type * from './types.js';
-export type { components, paths } from './generated/openapi.js';
+export type { components, paths, webhooks } from './generated/openapi.js';
 export { VERSION } from './version.js';
+export { signWebhook, verifyWebhook, type VerifyWebhookOptions } from './webhooks.js';

@@ -14,11 +14,17 @@ import type {
   JobListParams,
   ListPage,
   PostOptions,
+  RedeliverParams,
+  Redelivery,
   Resource,
   ResourceCreateParams,
   ResourceListParams,
   ResourceUpdateParams,
   WaitOptions,
+  WebhookEndpoint,
+  WebhookEndpointCreateParams,
+  WebhookEndpointCreated,
+  WebhookEndpointListParams,
 } from './types.js';
 
 export class Resources {
@@ -154,6 +160,22 @@ export class Events {
       params.cursor,
     );
   }
+
+  /** Deliver the event again (scope `webhooks:write`) to every enabled webhook endpoint that
+   * receives its type, or only to `endpoint` (`we_...`); it keeps its `webhook-id`, so
+   * receivers deduplicate it. */
+  redeliver(
+    eventId: string,
+    params: RedeliverParams = {},
+    options: PostOptions = {},
+  ): Promise<Redelivery> {
+    return this.#client.request({
+      method: 'POST',
+      path: `/events/${pathId(eventId)}/redeliver`,
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    });
+  }
 }
 
 /** Self-serve API keys (scopes `keys:read`, `keys:write`): a key grants only scopes the
@@ -209,5 +231,52 @@ export class ApiKeys {
       body: params,
       idempotencyKey: options.idempotencyKey,
     });
+  }
+}
+
+/** Where events are POSTed (scopes `webhooks:read`, `webhooks:write`), signed per Standard
+ * Webhooks and retried for about 28 hours; `secret` appears only in the answer that creates
+ * the endpoint. Check each delivery with `verifyWebhook`. */
+export class WebhookEndpoints {
+  readonly #client: APIClient;
+  constructor(client: APIClient) {
+    this.#client = client;
+  }
+
+  /** A new endpoint for these event types (`'*'`: all). */
+  create(
+    params: WebhookEndpointCreateParams,
+    options: PostOptions = {},
+  ): Promise<WebhookEndpointCreated> {
+    return this.#client.request({
+      method: 'POST',
+      path: '/webhook_endpoints',
+      body: params,
+      idempotencyKey: options.idempotencyKey,
+    });
+  }
+
+  get(id: string): Promise<WebhookEndpoint> {
+    return this.#client.request({ method: 'GET', path: `/webhook_endpoints/${pathId(id)}` });
+  }
+
+  list(params: WebhookEndpointListParams = {}): PagePromise<WebhookEndpoint> {
+    const { limit } = params;
+    return new PagePromise(
+      async (cursor) =>
+        toPage(
+          await this.#client.request<ListPage<WebhookEndpoint>>({
+            method: 'GET',
+            path: '/webhook_endpoints',
+            query: { limit, cursor },
+          }),
+        ),
+      params.cursor,
+    );
+  }
+
+  /** Deleted at once; deliveries still queued for it are dropped. */
+  async delete(id: string): Promise<void> {
+    await this.#client.request({ method: 'DELETE', path: `/webhook_endpoints/${pathId(id)}` });
   }
 }

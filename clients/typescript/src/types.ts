@@ -44,6 +44,14 @@ export type ApiKey = JSONBody<Responses<'/v1/api_keys/{id}', 'get'>[200]>;
 /** A new key (created or rolled): the one answer that carries its `secret`. */
 export type ApiKeyCreated = JSONBody<Responses<'/v1/api_keys', 'post'>[201]>;
 
+/** A webhook endpoint as listed: never its secret. */
+export type WebhookEndpoint = JSONBody<Responses<'/v1/webhook_endpoints/{id}', 'get'>[200]>;
+/** A new endpoint: the one answer that carries its signing `secret` (`whsec_...`). */
+export type WebhookEndpointCreated = JSONBody<Responses<'/v1/webhook_endpoints', 'post'>[201]>;
+export type WebhookEndpointStatus = WebhookEndpoint['status'];
+/** What `events.redeliver` queued: the event and the endpoints it goes to. */
+export type Redelivery = JSONBody<Responses<'/v1/events/{id}/redeliver', 'post'>[202]>;
+
 /** A page of a list: exactly these four fields. */
 export interface ListPage<T> {
   object: 'list';
@@ -66,6 +74,10 @@ export type ApiKeyList = JSONBody<Responses<'/v1/api_keys', 'get'>[200]>;
 export type ApiKeyCreateParams = RequestBody<'/v1/api_keys', 'post'>;
 export type ApiKeyRollParams = RequestBody<'/v1/api_keys/{id}/roll', 'post'>;
 export type ApiKeyListParams = OrNull<Query<'/v1/api_keys'>>;
+export type WebhookEndpointList = JSONBody<Responses<'/v1/webhook_endpoints', 'get'>[200]>;
+export type WebhookEndpointCreateParams = RequestBody<'/v1/webhook_endpoints', 'post'>;
+export type WebhookEndpointListParams = OrNull<Query<'/v1/webhook_endpoints'>>;
+export type RedeliverParams = RequestBody<'/v1/events/{id}/redeliver', 'post'>;
 
 /** Per-call options for POSTs: your own Idempotency-Key (otherwise a UUID4 per call). */
 export interface PostOptions {

@@ -125,10 +125,13 @@ class Container:
 
     @cached_property
     def webhook_transport(self) -> WebhookTransport:
+        from plinth.logic.webhooks import is_public_address
         from plinth.repositories.webhook_http import HttpWebhookTransport
 
         return HttpWebhookTransport(
-            self.settings.webhook_timeout_seconds, self.settings.webhook_loopback_alias or None
+            is_public_address,
+            self.settings.webhook_timeout_seconds,
+            self.settings.webhook_loopback_alias or None,
         )
 
     def delivery_policy(self) -> DeliveryPolicy:

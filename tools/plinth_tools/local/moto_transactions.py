@@ -30,18 +30,18 @@ def install() -> None:
         if _done:
             return
         from moto.dynamodb import models
+        from moto.dynamodb.models.table import Table
 
         original = models.DynamoDBBackend.transact_write_items
-        table_type = models.Table
 
         class _TablesNotCopied:
             """Stands for the `copy` module inside moto.dynamodb.models."""
 
             @staticmethod
             def deepcopy(value: Any, memo: Any = None) -> Any:
-                return value if isinstance(value, table_type) else copy.deepcopy(value, memo)
+                return value if isinstance(value, Table) else copy.deepcopy(value, memo)
 
-        models.copy = _TablesNotCopied()  # type: ignore[assignment]
+        models.copy = _TablesNotCopied()  # type: ignore[attr-defined,assignment]
 
         def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
             saved = _save(self.tables, transact_items)
@@ -71,7 +71,7 @@ def _save(tables: dict[str, Any], transact_items: list[dict[str, Any]]) -> list[
     saved: list[Any] = []
     streams: dict[str, int] = {}
     for entry in transact_items:
-        op = next(iter(entry.values()), {})
+        op: dict[str, Any] = next(iter(entry.values()), {})
         table = tables.get(op.get("TableName", ""))
         key = _key(table, op) if table is not None else None
         if table is None or key is None:

@@ -1,5 +1,6 @@
 """Python client for the Plinth API."""
 
+from plinth_client import webhooks
 from plinth_client._client import AsyncPlinth, Plinth
 from plinth_client._exceptions import (
     APIConnectionError,
@@ -16,6 +17,7 @@ from plinth_client._exceptions import (
     PlinthError,
     RateLimitError,
     UnprocessableEntityError,
+    WebhookVerificationError,
 )
 from plinth_client._models import (
     ApiKey,
@@ -33,8 +35,12 @@ from plinth_client._models import (
     JobStatus,
     JobType,
     Page,
+    Redelivery,
     Resource,
     ResourceStatus,
+    WebhookEndpoint,
+    WebhookEndpointCreated,
+    WebhookEndpointStatus,
 )
 from plinth_client._types import NOT_GIVEN, NotGiven, ResourceCreateParams
 from plinth_client._version import __version__
@@ -72,9 +78,15 @@ __all__ = [
     "Plinth",
     "PlinthError",
     "RateLimitError",
+    "Redelivery",
     "Resource",
     "ResourceCreateParams",
     "ResourceStatus",
     "UnprocessableEntityError",
+    "WebhookEndpoint",
+    "WebhookEndpointCreated",
+    "WebhookEndpointStatus",
+    "WebhookVerificationError",
     "__version__",
+    "webhooks",
 ]

@@ -28,6 +28,7 @@ from plinth_client._resources import (
 )
 from plinth_client._retry import RetryPolicy
 from plinth_client._version import __version__
+from plinth_client._webhook_endpoints import AsyncWebhookEndpoints, WebhookEndpoints
 
 type Params = Mapping[str, str | int | None]
 
@@ -122,6 +123,7 @@ class Plinth(_BaseClient):
         self.jobs = Jobs(self)
         self.events = Events(self)
         self.api_keys = ApiKeys(self)
+        self.webhook_endpoints = WebhookEndpoints(self)
 
     def request(
         self,
@@ -190,6 +192,7 @@ class AsyncPlinth(_BaseClient):
         self.jobs = AsyncJobs(self)
         self.events = AsyncEvents(self)
         self.api_keys = AsyncApiKeys(self)
+        self.webhook_endpoints = AsyncWebhookEndpoints(self)
 
     async def request(
         self,

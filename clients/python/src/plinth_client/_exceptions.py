@@ -118,6 +118,12 @@ class JobWaitTimeoutError(PlinthError, TimeoutError):
         self.job = job
 
 
+class WebhookVerificationError(PlinthError):
+    """`webhooks.verify` refused a delivery: a header missing, a timestamp too far from now,
+    no matching `v1` signature, or a body that is not a JSON object; answer it with 400.
+    Also raised for a secret that is not `whsec_` and base64."""
+
+
 _BY_STATUS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,

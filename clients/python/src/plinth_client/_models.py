@@ -27,6 +27,7 @@ type EventType = Literal[
     "api_key.updated",
     "api_key.revoked",
 ]
+type WebhookEndpointStatus = Literal["enabled", "disabled"]
 
 
 class APIModel(BaseModel):
@@ -124,6 +125,37 @@ class ApiKeyCreated(ApiKey):
     """A new key (created or rolled): the one answer that carries its `secret`."""
 
     secret: str
+
+
+class WebhookEndpoint(APIModel):
+    """A webhook endpoint as listed: never its secret."""
+
+    id: str
+    object: Literal["webhook_endpoint"] = "webhook_endpoint"
+    url: str
+    enabled_events: list[str]
+    """The event types delivered here; `"*"` is every type."""
+    description: str | None
+    status: WebhookEndpointStatus
+    """`disabled` after its deliveries failed for 5 days: nothing is delivered to it."""
+    created_at: AwareDatetime
+    failing_since: AwareDatetime | None
+    """The first failed delivery since the last success; None when healthy."""
+    disabled_at: AwareDatetime | None
+
+
+class WebhookEndpointCreated(WebhookEndpoint):
+    """A new endpoint: the one answer that carries its signing `secret` (`whsec_...`)."""
+
+    secret: str
+
+
+class Redelivery(APIModel):
+    """`events.redeliver`: the endpoints the event was queued for."""
+
+    object: Literal["redelivery"] = "redelivery"
+    event: str
+    endpoints: list[str]
 
 
 class BasePage[T](APIModel):

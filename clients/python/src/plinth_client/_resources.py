@@ -1,5 +1,5 @@
-"""`client.resources`, `client.jobs` and `client.events`, sync and async: thin mappings of
-calls to requests."""
+"""`client.resources`, `client.jobs` and `client.events` (with `redeliver`), sync and
+async: thin mappings of calls to requests."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from plinth_client._models import (
     Job,
     JobStatus,
     Page,
+    Redelivery,
     Resource,
     ResourceStatus,
 )
@@ -53,6 +54,10 @@ def _update_body(
 
 def _export_body(status: ResourceStatus | None) -> Any:
     return {} if status is None else {"status": status}
+
+
+def _redeliver_body(endpoint: str | None) -> Any:
+    return {} if endpoint is None else {"endpoint": endpoint}
 
 
 def _list_params(limit: int | None, cursor: str | None, status: str | None) -> dict[str, Any]:
@@ -190,6 +195,20 @@ class Events:
         page = Page[Event].model_validate(self._client.request("GET", "/events", params=params))
         page._fetch = lambda next_cursor: self.list(limit=limit, cursor=next_cursor, type=type)
         return page
+
+    def redeliver(
+        self, id: str, *, endpoint: str | None = None, idempotency_key: str | None = None
+    ) -> Redelivery:
+        """Deliver the event again (scope `webhooks:write`) to every enabled webhook
+        endpoint that receives its type, or only to `endpoint` (`we_...`); it keeps its
+        `webhook-id`, so receivers deduplicate it."""
+        data = self._client.request(
+            "POST",
+            f"/events/{_id(id)}/redeliver",
+            body=_redeliver_body(endpoint),
+            idempotency_key=idempotency_key,
+        )
+        return Redelivery.model_validate(data)
 
 
 class AsyncResources:
@@ -333,3 +352,14 @@ class AsyncEvents:
 
         page._fetch = fetch
         return page
+
+    async def redeliver(
+        self, id: str, *, endpoint: str | None = None, idempotency_key: str | None = None
+    ) -> Redelivery:
+        data = await self._client.request(
+            "POST",
+            f"/events/{_id(id)}/redeliver",
+            body=_redeliver_body(endpoint),
+            idempotency_key=idempotency_key,
+        )
+        return Redelivery.model_validate(data)

@@ -484,6 +484,95 @@ describe('apiKeys', () => {
   });
 });
 
+describe('webhookEndpoints', () => {
+  const endpoint = (over: Record<string, unknown> = {}) => ({
+    id: 'we_1',
+    object: 'webhook_endpoint',
+    url: 'https://hooks.example.com/plinth',
+    enabledEvents: ['resource.created'],
+    description: null,
+    status: 'enabled',
+    createdAt: '2025-01-01T00:00:00.000Z',
+    failingSince: null,
+    disabledAt: null,
+    ...over,
+  });
+
+  test('create, get, list and delete send the documented requests', async () => {
+    const script = new Script(
+      json(endpoint({ secret: 'whsec_c2VjcmV0', description: 'ci' }), 201),
+      json(endpoint({ status: 'disabled', disabledAt: '2025-01-06T00:00:00.000Z' })),
+      json({ object: 'list', data: [endpoint({ id: 'we_2' })], hasMore: true, nextCursor: 'w' }),
+      json({ object: 'list', data: [endpoint()], hasMore: false, nextCursor: null }),
+      new Response(null, { status: 204 }),
+    );
+    const sdk = client(script);
+    const created = await sdk.webhookEndpoints.create(
+      { url: 'https://hooks.example.com/plinth', enabledEvents: ['resource.created'], description: 'ci' },
+      { idempotencyKey: 'w1' },
+    );
+    assert.equal(created.secret, 'whsec_c2VjcmV0');
+    assert.deepEqual(created.enabledEvents, ['resource.created']);
+    const got = await sdk.webhookEndpoints.get('we_1');
+    assert.equal(got.status, 'disabled');
+    assert.equal(got.disabledAt, '2025-01-06T00:00:00.000Z');
+    const ids: string[] = [];
+    for await (const e of sdk.webhookEndpoints.list({ limit: 1 })) ids.push(e.id);
+    assert.deepEqual(ids, ['we_2', 'we_1']);
+    assert.equal(await sdk.webhookEndpoints.delete('we_1'), undefined);
+    assert.deepEqual(
+      script.sent.map((s) => [s.method, s.url.pathname + s.url.search, s.body]),
+      [
+        [
+          'POST',
+          '/v1/webhook_endpoints',
+          { url: 'https://hooks.example.com/plinth', enabledEvents: ['resource.created'], description: 'ci' },
+        ],
+        ['GET', '/v1/webhook_endpoints/we_1', undefined],
+        ['GET', '/v1/webhook_endpoints?limit=1', undefined],
+        ['GET', '/v1/webhook_endpoints?limit=1&cursor=w', undefined],
+        ['DELETE', '/v1/webhook_endpoints/we_1', undefined],
+      ],
+    );
+    assert.equal(script.sent[0]!.headers['idempotency-key'], 'w1');
+    assert.deepEqual(
+      script.sent.filter((s) => 'idempotency-key' in s.headers).map((s) => s.method),
+      ['POST'],
+    );
+  });
+
+  test('ids are one path segment', async () => {
+    const script = new Script(apiError(404, 'not_found'));
+    await assert.rejects(client(script).webhookEndpoints.get('../api_keys'), NotFoundError);
+    assert.equal(script.sent[0]!.url.pathname, '/v1/webhook_endpoints/..%2Fapi_keys');
+    assert.throws(() => client(script).webhookEndpoints.get(''), TypeError);
+    await assert.rejects(client(script).webhookEndpoints.delete(''), TypeError);
+  });
+});
+
+describe('events.redeliver', () => {
+  test('to every endpoint, or only one, with an Idempotency-Key', async () => {
+    const script = new Script(
+      json({ object: 'redelivery', event: 'evt_1', endpoints: ['we_1', 'we_2'] }, 202),
+      json({ object: 'redelivery', event: 'evt_1', endpoints: ['we_2'] }, 202),
+    );
+    const sdk = client(script);
+    const everywhere = await sdk.events.redeliver('evt_1');
+    assert.deepEqual(everywhere, { object: 'redelivery', event: 'evt_1', endpoints: ['we_1', 'we_2'] });
+    const one = await sdk.events.redeliver('evt_1', { endpoint: 'we_2' }, { idempotencyKey: 'r1' });
+    assert.deepEqual(one.endpoints, ['we_2']);
+    assert.deepEqual(
+      script.sent.map((s) => [s.method, s.url.pathname, s.body]),
+      [
+        ['POST', '/v1/events/evt_1/redeliver', {}],
+        ['POST', '/v1/events/evt_1/redeliver', { endpoint: 'we_2' }],
+      ],
+    );
+    assert.match(script.sent[0]!.headers['idempotency-key'] ?? '', UUID4);
+    assert.equal(script.sent[1]!.headers['idempotency-key'], 'r1');
+  });
+});
+
 describe('jobs.wait', () => {
   test('polls until completed', async (t) => {
     const clock = fakeClock(t);

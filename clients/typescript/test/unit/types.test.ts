@@ -18,6 +18,15 @@ import type {
   ResourceListParams,
   ResourceStatus,
   ResourceUpdateParams,
+  RedeliverParams,
+  Redelivery,
+  WebhookEndpoint,
+  WebhookEndpointCreateParams,
+  WebhookEndpointCreated,
+  WebhookEndpointList,
+  WebhookEndpointListParams,
+  WebhookEndpointStatus,
+  webhooks,
 } from '@plinth/client';
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -42,6 +51,23 @@ export type Checks = [
   Expect<Equal<keyof ResourceUpdateParams, 'name' | 'description' | 'status' | 'metadata'>>,
   // the API reference's loop passes `cursor: string | null`
   Expect<null extends ResourceListParams['cursor'] ? true : false>,
+  Expect<
+    Equal<
+      keyof WebhookEndpoint,
+      'id' | 'object' | 'url' | 'enabledEvents' | 'description' | 'status' | 'createdAt' | 'failingSince' | 'disabledAt'
+    >
+  >,
+  Expect<Equal<Exclude<keyof WebhookEndpointCreated, keyof WebhookEndpoint>, 'secret'>>,
+  Expect<Equal<WebhookEndpointStatus, 'enabled' | 'disabled'>>,
+  Expect<Equal<WebhookEndpointList['data'], WebhookEndpoint[]>>,
+  Expect<Equal<keyof WebhookEndpointCreateParams, 'url' | 'enabledEvents' | 'description'>>,
+  // enabledEvents takes exactly the event types, and '*' for all of them
+  Expect<Equal<WebhookEndpointCreateParams['enabledEvents'][number], EventType | '*'>>,
+  Expect<null extends WebhookEndpointListParams['cursor'] ? true : false>,
+  Expect<Equal<keyof RedeliverParams, 'endpoint'>>,
+  Expect<Equal<keyof Redelivery, 'object' | 'event' | 'endpoints'>>,
+  // a delivery's body is the event, as GET /v1/events/{id} returns it
+  Expect<Equal<webhooks['event']['post']['requestBody']['content']['application/json'], Event>>,
 ];
 
 /** Compiles only if `type` narrows the union: `ids` exists on one member alone. */

@@ -1,8 +1,8 @@
 """Webhook deliveries over HTTPS (stdlib `http.client`: no extra dependency at cold start).
 
-The host is resolved here, every address it resolves to is checked
-(`plinth.logic.webhooks.is_public_address`), and the connection goes to the checked
-address, with the URL's host name for SNI, certificate verification and `Host`: a DNS
+The host is resolved here, every address it resolves to is checked (`is_public`: the
+container gives `plinth.logic.webhooks.is_public_address`), and the connection goes to the
+checked address, with the URL's host name for SNI, certificate verification and `Host`: a DNS
 answer that changes between check and connect cannot send the request elsewhere.
 Redirects are never followed (a 3xx is a failed attempt).
 
@@ -16,9 +16,8 @@ from __future__ import annotations
 import http.client
 import socket
 import ssl
+from collections.abc import Callable
 from urllib.parse import urlsplit
-
-from plinth.logic.webhooks import is_public_address
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
@@ -44,7 +43,13 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 
 
 class HttpWebhookTransport:
-    def __init__(self, timeout_s: float = 10.0, loopback_alias: str | None = None) -> None:
+    def __init__(
+        self,
+        is_public: Callable[[str], bool],
+        timeout_s: float = 10.0,
+        loopback_alias: str | None = None,
+    ) -> None:
+        self.is_public = is_public
         self.timeout_s = timeout_s
         self.loopback_alias = loopback_alias
 
@@ -82,7 +87,7 @@ class HttpWebhookTransport:
         if not addresses:
             raise ValueError(f"{host} does not resolve")
         if not allow_private:
-            private = [a for a in addresses if not is_public_address(a)]
+            private = [a for a in addresses if not self.is_public(a)]
             if private:
                 raise ValueError(f"{host} resolves to a non-public address")
         return addresses[0]
