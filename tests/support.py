@@ -303,7 +303,9 @@ class WebhookReceiver:
     """A webhook receiver on `host` (a thread): records every POST and answers each with
     the next status of `statuses` (the last one repeats)."""
 
-    def __init__(self, statuses: list[int] | None = None, host: str = DEFAULT_HOST) -> None:
+    def __init__(
+        self, statuses: list[int] | None = None, host: str = DEFAULT_HOST, delay_s: float = 0
+    ) -> None:
         import http.server
 
         self.statuses = list(statuses or [200])
@@ -315,6 +317,7 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 size = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(size).decode()
+                time.sleep(delay_s)  # a slow receiver
                 status = (
                     receiver.statuses.pop(0) if len(receiver.statuses) > 1 else receiver.statuses[0]
                 )

@@ -3,15 +3,14 @@ Standard Webhooks schedule through the message's visibility (`plinth.webhook_eve
 
 from typing import Any
 
-from aws_lambda_powertools.utilities.batch import process_partial_response
 from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.observability import logger, metrics
-from plinth.webhook_events import queue_processor, send_record
+from plinth.webhook_events import send_batch
 
 
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
-    return process_partial_response(event, send_record, queue_processor, context)
+    return send_batch(event, context)

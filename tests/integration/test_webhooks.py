@@ -334,3 +334,28 @@ def test_redeliver_queues_an_event_again_for_its_endpoints(
         "POST", f"/v1/events/{event_id}/redeliver", json_body={"endpoint": MISSING}, scopes=WRITE
     )
     assert unknown.status == 404
+
+
+def test_a_hanging_receiver_delays_no_other_delivery_of_its_batch(
+    api, aws, create, local_targets, monkeypatch
+):
+    monkeypatch.setenv("WEBHOOK_TIMEOUT_SECONDS", "2")
+    fresh_dependencies()
+    slow = [WebhookReceiver(delay_s=3), WebhookReceiver(delay_s=3)]
+    fast = WebhookReceiver()
+    try:
+        for receiver in [*slow, fast]:
+            _create(api, url=receiver.url())
+        create()
+        record_all(aws)
+        _dispatch(aws)
+        poller, sender = _sender(aws)
+        started = time.monotonic()
+        assert poller.poll_once() == 3  # one batch: the three deliveries
+        (delivered,) = fast.wait_for(1, timeout=5)
+        assert delivered.at - started < 1.5  # not after a slow one's 2 s timeout
+        assert time.monotonic() - started < 3.5  # the batch took one timeout, not two
+        assert len(sender.results[-1]["batchItemFailures"]) == 2  # the timed-out ones
+    finally:
+        for receiver in [*slow, fast]:
+            receiver.close()
