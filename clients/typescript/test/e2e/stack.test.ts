@@ -1,10 +1,19 @@
 // The TypeScript SDK against the local stack. Driven by tests/e2e/test_sdk_typescript.py,
 // which starts the stack and sets PLINTH_BASE_URL, PLINTH_API_KEY (a fresh workspace) and
-// PLINTH_SLOW_API_KEY (a workspace limited to 3 requests per second).
+// PLINTH_SLOW_API_KEY (a workspace limited to 3 requests per second), and
+// PLINTH_RECEIVER_HOST (where a webhook receiver listens: 0.0.0.0 under sam local).
 import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 
-import { type BulkCreateResult, type ExportResult, Plinth, type Resource } from '@plinth/client';
+import {
+  type BulkCreateResult,
+  type ExportResult,
+  Plinth,
+  type Resource,
+  verifyWebhook,
+} from '@plinth/client';
 
 const client = new Plinth();
 let ids: string[] = [];
@@ -96,4 +105,42 @@ test('creates at 3 requests per second complete through retries, without duplica
   }
   assert.equal(new Set(created.map((r) => r.id)).size, 10);
   assert.deepEqual(names.sort(), Array.from({ length: 10 }, (_, i) => `slow-${i}`).sort());
+});
+
+test('a create reaches a webhook receiver, and verifyWebhook accepts the delivery', async () => {
+  const received: { body: string; headers: IncomingHttpHeaders }[] = [];
+  let arrived: () => void = () => {};
+  const delivered = new Promise<void>((resolve) => (arrived = resolve));
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
+      res.writeHead(204).end();
+      arrived();
+    });
+  });
+  await new Promise<void>((resolve) =>
+    server.listen(0, process.env.PLINTH_RECEIVER_HOST ?? '127.0.0.1', resolve),
+  );
+  const { port } = server.address() as AddressInfo;
+  const endpoint = await client.webhookEndpoints.create({
+    url: `http://127.0.0.1:${port}/hooks`,
+    enabledEvents: ['resource.created'],
+  });
+  try {
+    const resource = await client.resources.create({ name: 'hooked-ts' });
+    // Under sam local the dispatcher's and sender's containers may start cold here.
+    const timeout = setTimeout(() => arrived(), 120_000);
+    await delivered;
+    clearTimeout(timeout);
+    assert.equal(received.length, 1, 'one delivery');
+    const event = verifyWebhook(received[0]!.body, received[0]!.headers, endpoint.secret);
+    assert.equal(event.type, 'resource.created');
+    assert.equal((event.data.object as { id: string }).id, resource.id);
+    assert.throws(() => verifyWebhook(received[0]!.body + ' ', received[0]!.headers, endpoint.secret));
+  } finally {
+    await client.webhookEndpoints.delete(endpoint.id);
+    server.close();
+  }
 });
