@@ -55,7 +55,7 @@ def test_typescript_sdk_against_the_local_stack(local_stack):
         _workspace(local_stack, "ws_sdk_ts"),
         PLINTH_SLOW_API_KEY=_workspace(local_stack, "ws_sdk_ts_slow", "--rate-limit", "3"),
         # sam local's webhook sender reaches this machine through the Docker bridge.
-        PLINTH_RECEIVER_HOST="0.0.0.0" if local_stack.sam else "127.0.0.1",  # noqa: S104
+        PLINTH_RECEIVER_HOST="0.0.0.0" if local_stack.sam else "127.0.0.1",
     )
     done = _node("--test", "--test-reporter=tap", "build/test/e2e/stack.test.js", env=env)
     report = done.stdout + done.stderr
