@@ -3,6 +3,7 @@ semantics, including the rollback of a cancelled transaction, without copying ta
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import boto3
@@ -93,3 +94,40 @@ def test_no_table_is_copied(table, monkeypatch):
     table.transact_write_items(TransactItems=[_put(str(n), "x") for n in range(5)])
     assert copied  # the items it names are saved...
     assert not [c for c in copied if isinstance(c, models.Table)]  # ...never a table
+
+
+def test_an_update_is_never_seen_half_applied(table):
+    """moto applies an UpdateItem's actions one by one; readers on other threads must see
+    the item before or after, never between (a job `completed` with no `result`)."""
+    import threading
+
+    client = table
+    client.put_item(TableName="t", Item={"pk": {"S": "p"}, "sk": {"S": "j"}, "v": {"S": "0"}})
+    seen: list[tuple[str, bool]] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            item = client.get_item(TableName="t", Key={"pk": {"S": "p"}, "sk": {"S": "j"}})["Item"]
+            seen.append((item["v"]["S"], "w" in item))
+
+    reader = threading.Thread(target=read)
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads interleave as on a loaded machine
+    reader.start()
+    try:
+        for n in range(1, 200):
+            client.update_item(
+                TableName="t",
+                Key={"pk": {"S": "p"}, "sk": {"S": "j"}},
+                UpdateExpression="SET v = :v, w = :w" if n % 2 else "SET v = :v REMOVE w",
+                ExpressionAttributeValues={":v": {"S": str(n)}, ":w": {"S": "x"}}
+                if n % 2
+                else {":v": {"S": str(n)}},
+            )
+    finally:
+        stop.set()
+        reader.join()
+        sys.setswitchinterval(switch)
+    # Odd versions carry `w`, even ones do not: any other pairing is a half-applied update.
+    assert all(has_w == (int(v) % 2 == 1) for v, has_w in seen)

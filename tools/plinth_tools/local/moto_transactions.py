@@ -1,4 +1,12 @@
-"""moto's TransactWriteItems, in time that does not grow with the tables.
+"""moto's DynamoDB, made to behave as DynamoDB does where the local stack needs it: each
+item operation atomic, and TransactWriteItems in time that does not grow with the tables.
+
+Atomic: moto applies an UpdateItem's actions one by one to the stored item, and the local
+stack calls it from many threads (the API's requests, the workers, the pollers), so a
+GetItem could read a job already `completed` whose `result` was not yet set (a CI run saw
+exactly that). `install` serializes moto's item operations (put, get, update, delete,
+query, scan, transactions) on one lock: each is atomic, as in DynamoDB; they take well
+under a millisecond each, so the lock costs the local stack nothing measurable.
 
 To roll back a cancelled transaction, moto 5 deep-copies every table the transaction
 names before it starts, so each call costs O(table): in a local stack that has served a
@@ -16,11 +24,15 @@ restoring the whole table achieved.
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 from typing import Any
 
 _installed = threading.Lock()
 _done = False
+# One lock for every item operation (re-entrant: a transaction's writes take it again).
+_ITEMS = threading.RLock()
+_ATOMIC = ("put_item", "get_item", "update_item", "delete_item", "query", "scan")
 
 
 def install() -> None:
@@ -44,15 +56,27 @@ def install() -> None:
         models.copy = _TablesNotCopied()  # type: ignore[attr-defined,assignment]
 
         def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
-            saved = _save(self.tables, transact_items)
-            try:
-                original(self, transact_items)
-            except Exception:
-                _restore(self.tables, saved)
-                raise
+            with _ITEMS:
+                saved = _save(self.tables, transact_items)
+                try:
+                    original(self, transact_items)
+                except Exception:
+                    _restore(self.tables, saved)
+                    raise
 
         models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+        for name in _ATOMIC:
+            setattr(models.DynamoDBBackend, name, _atomic(getattr(models.DynamoDBBackend, name)))
         _done = True
+
+
+def _atomic(operation: Any) -> Any:
+    @functools.wraps(operation)
+    def locked(*args: Any, **kwargs: Any) -> Any:
+        with _ITEMS:
+            return operation(*args, **kwargs)
+
+    return locked
 
 
 def _key(table: Any, op: dict[str, Any]) -> tuple[Any, Any] | None:
