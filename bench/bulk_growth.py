@@ -9,42 +9,32 @@ TransactWriteItems once copied whole tables: plinth_tools.local.moto_transaction
 from __future__ import annotations
 
 import concurrent.futures as cf
-import json
 import os
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from plinth_tools.local.server import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the e2e tier's helpers
-from tests.support import start_process
-
-
-def _call(base: str, key: str, method: str, path: str, body: object = None) -> dict:
-    request = urllib.request.Request(
-        base + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+from tests.support import call_api, start_process
 
 
 def _bulk(base: str, key: str) -> float:
     started = time.monotonic()
     items = {"resources": [{"name": f"b{i}"} for i in range(250)]}
-    job = _call(base, key, "POST", "/v1/resources/bulk", items)
-    while _call(base, key, "GET", f"/v1/jobs/{job['id']}")["status"] not in ("completed", "failed"):
+    job = call_api(base, key, "POST", "/v1/resources/bulk", items)
+    while call_api(base, key, "GET", f"/v1/jobs/{job['id']}")["status"] not in (
+        "completed",
+        "failed",
+    ):
         time.sleep(0.2)
     return time.monotonic() - started
 
 
 def _create(base: str, key: str) -> float:
     started = time.monotonic()
-    _call(base, key, "POST", "/v1/resources", {"name": "x"})
+    call_api(base, key, "POST", "/v1/resources", {"name": "x"})
     return time.monotonic() - started
 
 

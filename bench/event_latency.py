@@ -6,36 +6,23 @@ until its `resource.created` event is listed; prints the median and worst of N r
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from plinth_tools.local.server import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the e2e tier's helpers
-from tests.support import start_process
-
-
-def _call(base: str, key: str, method: str, path: str, body: object = None) -> dict:
-    request = urllib.request.Request(
-        base + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+from tests.support import call_api, start_process
 
 
 def measure(base: str, key: str) -> float:
     started = time.monotonic()
-    rid = _call(base, key, "POST", "/v1/resources", {"name": "latency"})["id"]
+    rid = call_api(base, key, "POST", "/v1/resources", {"name": "latency"})["id"]
     while True:
-        page = _call(base, key, "GET", "/v1/events?type=resource.created&limit=5")
+        page = call_api(base, key, "GET", "/v1/events?type=resource.created&limit=5")
         if any(e["data"]["object"]["id"] == rid for e in page["data"]):
             return time.monotonic() - started
         time.sleep(0.02)

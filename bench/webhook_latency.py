@@ -7,30 +7,17 @@ to its signed delivery. Prints the median and worst (the first pays the function
 
 from __future__ import annotations
 
-import json
 import os
 import statistics
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from plinth_tools.local.server import free_port
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the e2e tier's helpers
 from plinth_client import webhooks
-from tests.support import WebhookReceiver, start_process
-
-
-def _call(base: str, key: str, method: str, path: str, body: object = None) -> dict:
-    request = urllib.request.Request(
-        base + path,
-        data=json.dumps(body).encode() if body is not None else None,
-        method=method,
-        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"null")
+from tests.support import WebhookReceiver, call_api, start_process
 
 
 def main() -> None:
@@ -44,10 +31,12 @@ def main() -> None:
     samples = []
     try:
         body = {"url": receiver.url(), "enabledEvents": ["resource.created"]}
-        secret = _call(stack.base_url, stack.key, "POST", "/v1/webhook_endpoints", body)["secret"]
+        secret = call_api(stack.base_url, stack.key, "POST", "/v1/webhook_endpoints", body)[
+            "secret"
+        ]
         for n in range(runs):
             started = time.monotonic()
-            _call(stack.base_url, stack.key, "POST", "/v1/resources", {"name": "latency"})
+            call_api(stack.base_url, stack.key, "POST", "/v1/resources", {"name": "latency"})
             (*_, delivered) = receiver.wait_for(n + 1, timeout=120)
             webhooks.verify(delivered.body, delivered.headers, secret)
             samples.append(delivered.at - started)

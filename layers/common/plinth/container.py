@@ -128,19 +128,20 @@ class Container:
         from plinth.logic.webhooks import is_public_address
         from plinth.repositories.webhook_http import HttpWebhookTransport
 
+        allow_any = self.settings.webhooks_allow_private  # plinth dev: 127.0.0.1 too
         return HttpWebhookTransport(
-            is_public_address,
+            (lambda _: True) if allow_any else is_public_address,
             self.settings.webhook_timeout_seconds,
             self.settings.webhook_loopback_alias or None,
         )
 
+    @cached_property
     def delivery_policy(self) -> DeliveryPolicy:
         from plinth.logic.webhooks import DeliveryPolicy, parse_schedule
 
         return DeliveryPolicy(
             schedule_s=parse_schedule(self.settings.webhook_retry_schedule),
             disable_after_ms=self.settings.webhook_disable_after_seconds * 1000,
-            allow_private=self.settings.webhooks_allow_private,
         )
 
     @cached_property

@@ -180,7 +180,6 @@ class WebhookEndpointStore(Protocol):
 
     def put(self, item: WebhookEndpointItem) -> None: ...
     def get(self, workspace_id: str, endpoint_id: str) -> WebhookEndpointItem | None: ...
-    def count(self, workspace_id: str) -> int: ...
     def all_for(self, workspace_id: str) -> list[WebhookEndpointItem]: ...
     def page(
         self, workspace_id: str, *, limit: int, after_id: str | None
@@ -209,9 +208,7 @@ class DeliveryQueue(Protocol):
 
 
 class WebhookTransport(Protocol):
-    def post(
-        self, url: str, headers: dict[str, str], body: str, *, allow_private: bool
-    ) -> tuple[int | None, str | None]:
+    def post(self, url: str, headers: dict[str, str], body: str) -> tuple[int | None, str | None]:
         """POST `body`; the status the receiver answered (None if it did not), and why
         the attempt failed (refused address, timeout, connection error), if it did."""
         ...

@@ -31,7 +31,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from plinth.container import container
 from plinth.logic.webhooks import Outcome, deliver, dispatch
-from plinth.models.event import EventItem
+from plinth.models.event_items import EventItem
 from plinth.models.webhook import Delivery
 from plinth.observability import logger, metrics
 from plinth.repositories.aws import from_attributes
@@ -61,7 +61,7 @@ def send_batch(event: dict[str, Any], context: LambdaContext) -> PartialItemFail
     """Every record of the batch attempted at once."""
     deps = container()
     # Built here, once: boto3 clients must not be created by several threads at a time.
-    _ = (deps.webhook_endpoints, deps.deliveries, deps.webhook_transport, deps.delivery_policy())
+    _ = (deps.webhook_endpoints, deps.deliveries, deps.webhook_transport, deps.delivery_policy)
     return async_process_partial_response(event, send_record, queue_processor, context)
 
 
@@ -79,7 +79,7 @@ def _attempt(record: SQSRecord) -> str:
         attempt,
         deps.webhook_endpoints,
         deps.webhook_transport,
-        policy=deps.delivery_policy(),
+        policy=deps.delivery_policy,
     )
     metrics.add_metric(name=f"Webhook_{result.outcome}", unit=MetricUnit.Count, value=1)
     if result.outcome is not Outcome.DELIVERED and result.outcome is not Outcome.DROPPED:

@@ -474,9 +474,6 @@ class InMemoryWebhookEndpoints:
     def get(self, workspace_id: str, endpoint_id: str) -> WebhookEndpointItem | None:
         return self.items.get((workspace_id, endpoint_id))
 
-    def count(self, workspace_id: str) -> int:
-        return len(self.all_for(workspace_id))
-
     def all_for(self, workspace_id: str) -> builtins.list[WebhookEndpointItem]:
         return self.page(workspace_id, limit=100, after_id=None)[0]
 
@@ -534,9 +531,7 @@ class ScriptedTransport:
     answers: builtins.list[int | None] = field(default_factory=lambda: [200])
     posts: builtins.list[tuple[str, dict[str, str], str]] = field(default_factory=list)
 
-    def post(
-        self, url: str, headers: dict[str, str], body: str, *, allow_private: bool
-    ) -> tuple[int | None, str | None]:
+    def post(self, url: str, headers: dict[str, str], body: str) -> tuple[int | None, str | None]:
         self.posts.append((url, headers, body))
         status = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
         return status, None if status is not None else "TimeoutError: timed out"

@@ -11,7 +11,6 @@ from aws_lambda_powertools.event_handler.request import Request
 from plinth.container import container
 from plinth.models.auth import Caller
 from plinth.ports import (
-    DeliveryQueue,
     EventStore,
     KeyStore,
     ResourceStore,
@@ -53,15 +52,6 @@ def webhook_endpoint_store() -> WebhookEndpointStore:
     return container().webhook_endpoints
 
 
-def delivery_queue() -> DeliveryQueue:
-    return container().deliveries
-
-
-def webhooks_allow_private() -> bool:
-    """Whether endpoints may target private addresses and http:// (plinth dev only)."""
-    return container().settings.webhooks_allow_private
-
-
 def signing_key() -> bytes:
     """The cursor signing key (Secrets Manager, cached with a max age)."""
     return container().signing_key()
@@ -75,5 +65,3 @@ Keys = Annotated[KeyStore, Depends(key_store)]
 Workspaces = Annotated[WorkspaceStore, Depends(workspace_store)]
 Verdicts = Annotated[VerdictCache, Depends(verdict_cache)]
 WebhookEndpoints = Annotated[WebhookEndpointStore, Depends(webhook_endpoint_store)]
-Deliveries = Annotated[DeliveryQueue, Depends(delivery_queue)]
-AllowPrivateTargets = Annotated[bool, Depends(webhooks_allow_private)]

@@ -136,7 +136,7 @@ def create_endpoint(
 ) -> WebhookEndpointItem:
     check_url(body.url, allow_private=services.allow_private)
     store = services.endpoints
-    if store.count(workspace_id) >= MAX_ENDPOINTS_PER_WORKSPACE:
+    if len(store.all_for(workspace_id)) >= MAX_ENDPOINTS_PER_WORKSPACE:
         raise ValidationFailed(
             f"A workspace has at most {MAX_ENDPOINTS_PER_WORKSPACE} webhook endpoints.",
             param="url",
@@ -271,7 +271,6 @@ class Attempt:
 class DeliveryPolicy:
     schedule_s: tuple[int, ...] = RETRY_SCHEDULE_S
     disable_after_ms: int = DISABLE_AFTER_MS
-    allow_private: bool = False
 
 
 def deliver(
@@ -289,9 +288,7 @@ def deliver(
         return Attempt(Outcome.DROPPED)
     now = clock()
     headers = signed_headers(endpoint.secret, delivery.eventId, now // 1000, delivery.payload)
-    status, error = transport.post(
-        endpoint.url, headers, delivery.payload, allow_private=policy.allow_private
-    )
+    status, error = transport.post(endpoint.url, headers, delivery.payload)
     if status is not None and 200 <= status < 300:
         if endpoint.failingSince is not None:
             store.record_success(endpoint)

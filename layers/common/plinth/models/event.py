@@ -6,7 +6,6 @@ events is `plinth.logic.events`.
 
 from __future__ import annotations
 
-import json
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -93,45 +92,4 @@ class EventList(BaseModel):
             data=[EventResponse.from_domain(e) for e in events],
             has_more=has_more,
             next_cursor=next_cursor,
-        )
-
-
-def type_key(workspace_id: str, event_type: str) -> str:
-    """Partition key of the events' `byType` GSI: one partition per (workspace, type)."""
-    return f"{workspace_id}#{event_type}"
-
-
-class EventItem(BaseModel):
-    """An event. `data` is stored as JSON text: the object exactly as it was shown, with no
-    DynamoDB number or empty-value conversions. `expiresAt` (epoch seconds) is its TTL."""
-
-    model_config = ConfigDict(frozen=True, extra="ignore")
-
-    workspaceId: str  # noqa: N815
-    id: str
-    workspaceType: str  # noqa: N815
-    type: EventType
-    createdAt: int  # noqa: N815
-    data: str
-    expiresAt: int  # noqa: N815
-
-    @classmethod
-    def from_domain(cls, event: Event) -> EventItem:
-        return cls(
-            workspaceId=event.workspace_id,
-            id=event.id,
-            workspaceType=type_key(event.workspace_id, event.type),
-            type=event.type,
-            createdAt=event.created_at,
-            data=json.dumps(event.data, ensure_ascii=False, separators=(",", ":")),
-            expiresAt=(event.created_at + RETENTION_MS) // 1000,
-        )
-
-    def to_domain(self) -> Event:
-        return Event(
-            id=self.id,
-            workspace_id=self.workspaceId,
-            type=self.type,
-            created_at=self.createdAt,
-            data=json.loads(self.data),
         )

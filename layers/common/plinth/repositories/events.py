@@ -10,7 +10,8 @@ import builtins
 from typing import TYPE_CHECKING
 
 from plinth.errors import ConditionFailed, NotFound
-from plinth.models.event import Event, EventItem, EventType
+from plinth.models.event import Event, EventType
+from plinth.models.event_items import EventItem
 from plinth.repositories.aws import aws_errors, from_attributes, to_attributes
 from plinth.repositories.paging import FilterIndex, query_page
 

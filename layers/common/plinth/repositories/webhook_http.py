@@ -1,9 +1,10 @@
 """Webhook deliveries over HTTPS (stdlib `http.client`: no extra dependency at cold start).
 
-The host is resolved here, every address it resolves to is checked (`is_public`: the
-container gives `plinth.logic.webhooks.is_public_address`), and the connection goes to the
-checked address, with the URL's host name for SNI, certificate verification and `Host`: a DNS
-answer that changes between check and connect cannot send the request elsewhere.
+The host is resolved here, every address it resolves to is checked (`allowed`: the
+container gives `plinth.logic.webhooks.is_public_address`, or accepts any address where
+private targets are allowed), and the connection goes to the checked address, with the
+URL's host name for SNI, certificate verification and `Host`: a DNS answer that changes
+between check and connect cannot send the request elsewhere.
 Redirects are never followed (a 3xx is a failed attempt).
 
 `loopback_alias` is for `plinth dev --sam` only: a function in a container reaches the
@@ -45,23 +46,21 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 class HttpWebhookTransport:
     def __init__(
         self,
-        is_public: Callable[[str], bool],
+        allowed: Callable[[str], bool],
         timeout_s: float = 10.0,
         loopback_alias: str | None = None,
     ) -> None:
-        self.is_public = is_public
+        self.allowed = allowed
         self.timeout_s = timeout_s
         self.loopback_alias = loopback_alias
 
-    def post(
-        self, url: str, headers: dict[str, str], body: str, *, allow_private: bool
-    ) -> tuple[int | None, str | None]:
+    def post(self, url: str, headers: dict[str, str], body: str) -> tuple[int | None, str | None]:
         parts = urlsplit(url)
         host = parts.hostname or ""
         https = parts.scheme == "https"
         port = parts.port or (443 if https else 80)
         try:
-            address = self._address(host, port, allow_private)
+            address = self._address(host, port)
         except (OSError, ValueError) as exc:
             return None, f"refused: {exc}"
         kind = _PinnedHTTPSConnection if https else _PinnedHTTPConnection
@@ -77,17 +76,16 @@ class HttpWebhookTransport:
         finally:
             connection.close()
 
-    def _address(self, host: str, port: int, allow_private: bool) -> str:
-        """The address to connect to: the first the host resolves to, all of them public
-        unless private targets are allowed."""
-        if allow_private and self.loopback_alias and host in _LOOPBACK:
-            return self.loopback_alias
-        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        addresses = [str(info[4][0]) for info in found]
+    def _address(self, host: str, port: int) -> str:
+        """The address to connect to: the first the host resolves to, every one of them
+        allowed (a loopback host means the alias, which is checked the same way)."""
+        if self.loopback_alias and host in _LOOPBACK:
+            addresses = [self.loopback_alias]
+        else:
+            found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            addresses = [str(info[4][0]) for info in found]
         if not addresses:
             raise ValueError(f"{host} does not resolve")
-        if not allow_private:
-            private = [a for a in addresses if not self.is_public(a)]
-            if private:
-                raise ValueError(f"{host} resolves to a non-public address")
+        if not all(self.allowed(a) for a in addresses):
+            raise ValueError(f"{host} resolves to a non-public address")
         return addresses[0]

@@ -46,9 +46,6 @@ class DynamoWebhookEndpointRepository:
         item = response.get("Item")
         return WebhookEndpointItem.model_validate(from_attributes(item)) if item else None
 
-    def count(self, workspace_id: str) -> int:
-        return len(self.all_for(workspace_id))
-
     def all_for(self, workspace_id: str) -> builtins.list[WebhookEndpointItem]:
         items, _ = self.page(workspace_id, limit=100, after_id=None)
         return items
